@@ -1,0 +1,101 @@
+using Meridian.Naming;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Meridian.Health;
+
+/// <summary>
+/// Probes every persistent instance each interval, as the cluster's health check says, and flips its health after
+/// enough consecutive failures or successes. Persistent instances are never removed for being down.
+/// Probes are asynchronous and bounded by <see cref="HealthCheckOptions.MaxConcurrency"/>: thousands of instances
+/// cost sockets in flight, not threads.
+/// </summary>
+internal sealed partial class PersistentInstanceProber(
+    ServiceRegistry registry,
+    IEnumerable<IHealthProbe> probes,
+    TimeProvider time,
+    IOptions<HealthCheckOptions> options,
+    ILogger<PersistentInstanceProber> logger) : BackgroundService
+{
+    private readonly Dictionary<HealthCheckType, IHealthProbe> _probes = probes.ToDictionary(p => p.Type);
+    private readonly HealthCheckOptions _options = options.Value;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(_options.Interval, time);
+        do
+        {
+            await ProbeAllAsync(stoppingToken);
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    internal async Task ProbeAllAsync(CancellationToken stoppingToken)
+    {
+        var targets = registry.PersistentLeases().ToList();
+        if (targets.Count == 0)
+        {
+            return;
+        }
+
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.MaxConcurrency, CancellationToken = stoppingToken };
+        await Parallel.ForEachAsync(targets, parallel, (target, ct) => ProbeOneAsync(target.Snapshot, target.Lease, ct));
+    }
+
+    private async ValueTask ProbeOneAsync(ServiceSnapshot snapshot, InstanceLease lease, CancellationToken stoppingToken)
+    {
+        var instance = snapshot.Instances.FirstOrDefault(i => i.InstanceId == lease.InstanceId);
+        if (instance is null)
+        {
+            return;
+        }
+
+        var check = snapshot.Definition.GetCluster(instance.Cluster).HealthCheck;
+        if (!_probes.TryGetValue(check.Type, out var probe))
+        {
+            return;
+        }
+
+        bool ok;
+        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken))
+        {
+            timeout.CancelAfter(_options.Timeout);
+            try
+            {
+                ok = await probe.ProbeAsync(instance, check, timeout.Token);
+            }
+            catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+            {
+                ok = false;
+            }
+        }
+
+        if (ok)
+        {
+            lease.ConsecutiveFailures = 0;
+            lease.ConsecutiveSuccesses++;
+            if (lease.MarkedUnhealthy && lease.ConsecutiveSuccesses >= _options.SuccessThreshold)
+            {
+                LogHealthy(snapshot.Key, instance.InstanceId, check.Type);
+                registry.SetHealth(snapshot.Key, instance.InstanceId, healthy: true);
+            }
+        }
+        else
+        {
+            lease.ConsecutiveSuccesses = 0;
+            lease.ConsecutiveFailures++;
+            if (!lease.MarkedUnhealthy && lease.ConsecutiveFailures >= _options.FailureThreshold)
+            {
+                LogUnhealthy(snapshot.Key, instance.InstanceId, check.Type, lease.ConsecutiveFailures);
+                registry.SetHealth(snapshot.Key, instance.InstanceId, healthy: false);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Persistent instance {InstanceId} of {Service} failed {Failures} {Check} probe(s) in a row: marked unhealthy")]
+    private partial void LogUnhealthy(ServiceKey service, string instanceId, HealthCheckType check, int failures);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Persistent instance {InstanceId} of {Service} answers its {Check} probe again: marked healthy")]
+    private partial void LogHealthy(ServiceKey service, string instanceId, HealthCheckType check);
+}

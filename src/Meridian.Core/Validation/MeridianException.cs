@@ -1,0 +1,17 @@
+namespace Meridian.Validation;
+
+/// <summary>Base of the errors the core reports to its callers; protocol adapters map each kind to their own wire form.</summary>
+public abstract class MeridianException(string message) : Exception(message);
+
+/// <summary>Input that breaks a rule. <see cref="Errors"/> names each field and what to fix.</summary>
+public sealed class InvalidInputException(IReadOnlyDictionary<string, string[]> errors)
+    : MeridianException(string.Join("; ", errors.SelectMany(e => e.Value.Select(v => $"{e.Key}: {v}"))))
+{
+    public IReadOnlyDictionary<string, string[]> Errors { get; } = errors;
+
+    public static InvalidInputException For(string field, string message) => new(new Dictionary<string, string[]> { [field] = [message] });
+}
+
+public sealed class NotFoundException(string message) : MeridianException(message);
+
+public sealed class ConflictException(string message) : MeridianException(message);

@@ -1,0 +1,89 @@
+using Meridian.Naming;
+using Meridian.Validation;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Meridian.Server.Api.Naming;
+
+internal static class InstanceEndpoints
+{
+    /// <summary>An instance registration is small; anything bigger is a mistake or an attack.</summary>
+    public const long MaxBodyBytes = 64 * 1024;
+
+    public static void MapInstanceEndpoints(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/namespaces/{ns}/groups/{group}/services/{service}/instances")
+            .WithTags("Instances")
+            .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes));
+
+        group.MapPost("/", async (string ns, string group, string service, RegisterInstanceRequest request, ServiceRegistry registry, CancellationToken ct) =>
+            {
+                var key = new ServiceKey(ns, group, service);
+                return await registry.RegisterAsync(key, ToRegistration(request), ct);
+            })
+            .WithSummary("Registers an instance (or refreshes it). Ephemeral instances live by heartbeat; persistent ones are stored and probed.");
+
+        group.MapGet("/", (string ns, string group, string service, bool? healthyOnly, string? clusters, ServiceRegistry registry) =>
+            {
+                var key = ServiceEndpoints.Key(ns, group, service);
+                var filter = new InstanceFilter(healthyOnly ?? false, ParseClusters(clusters));
+                var list = registry.ListInstances(key, filter) ?? throw ServiceEndpoints.NotFound(key);
+                return new InstanceListResponse(
+                    ns, group, service, list.Snapshot.Revision, list.Snapshot.Checksum, list.ReachedProtectThreshold, list.Instances);
+            })
+            .WithSummary("Lists instances; 'healthyOnly' keeps healthy and enabled ones (subject to the protect threshold), 'clusters' is a comma list.");
+
+        group.MapPatch("/{instanceId}", async (string ns, string group, string service, string instanceId, UpdateInstanceRequest request, ServiceRegistry registry, CancellationToken ct) =>
+            {
+                var key = ServiceEndpoints.Key(ns, group, service);
+                return await registry.UpdateInstanceAsync(key, instanceId, new InstancePatch { Weight = request.Weight, Enabled = request.Enabled, Metadata = request.Metadata }, ct);
+            })
+            .WithSummary("Changes an instance's weight (0 drains it), enabled flag or metadata.");
+
+        group.MapDelete("/{instanceId}", async (string ns, string group, string service, string instanceId, ServiceRegistry registry, CancellationToken ct) =>
+            {
+                await registry.DeregisterAsync(ServiceEndpoints.Key(ns, group, service), instanceId, ct);
+                return Results.NoContent();
+            })
+            .WithSummary("Deregisters an instance.");
+
+        group.MapPut("/{instanceId}/heartbeat", (string ns, string group, string service, string instanceId, ServiceRegistry registry) =>
+                registry.Heartbeat(new ServiceKey(ns, group, service), instanceId)
+                    ? Results.Ok(new HeartbeatResponse((long)registry.HeartbeatInterval.TotalMilliseconds))
+                    : Results.Problem(
+                        statusCode: StatusCodes.Status404NotFound,
+                        title: "Not registered.",
+                        detail: $"Instance '{instanceId}' is not registered in '{ns}/{group}@@{service}' (it may have expired); register it again."))
+            .WithSummary("Renews an ephemeral instance. 404 means it is unknown or expired: register again.");
+    }
+
+    private static InstanceRegistration ToRegistration(RegisterInstanceRequest r) => new()
+    {
+        InstanceId = r.InstanceId,
+        Ip = r.Ip ?? "",
+        Port = r.Port,
+        Weight = r.Weight,
+        Healthy = r.Healthy,
+        Enabled = r.Enabled,
+        Ephemeral = r.Ephemeral,
+        Cluster = r.Cluster,
+        Metadata = r.Metadata,
+    };
+
+    private static string[]? ParseClusters(string? clusters)
+    {
+        if (string.IsNullOrWhiteSpace(clusters))
+        {
+            return null;
+        }
+
+        var names = clusters.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var errors = new ValidationErrors();
+        foreach (var name in names)
+        {
+            Rules.Name(errors, "clusters", name);
+        }
+
+        errors.ThrowIfAny();
+        return names;
+    }
+}

@@ -1,0 +1,51 @@
+using Meridian.Namespaces;
+using Meridian.Naming;
+using Meridian.Validation;
+
+namespace Meridian.Server.Api.Naming;
+
+internal static class NamespaceEndpoints
+{
+    public static void MapNamespaceEndpoints(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/namespaces").WithTags("Namespaces");
+
+        group.MapGet("/", (NamespaceCatalog catalog, ServiceRegistry registry) =>
+                catalog.List().Select(n => ToResponse(n, registry)).ToList())
+            .WithSummary("Lists namespaces; 'public' is always first.");
+
+        group.MapGet("/{ns}", (string ns, NamespaceCatalog catalog, ServiceRegistry registry) =>
+                ToResponse(catalog.Get(ns) ?? throw new NotFoundException($"Namespace '{ns}' does not exist."), registry))
+            .WithSummary("Reads one namespace.");
+
+        group.MapPost("/", async (NamespaceRequest request, NamespaceCatalog catalog, ServiceRegistry registry, CancellationToken ct) =>
+            {
+                var created = await catalog.CreateAsync(new NamespaceInfo(request.Id, request.Name ?? request.Id, request.Description ?? ""), ct);
+                return Results.Created($"/v1/namespaces/{created.Id}", ToResponse(created, registry));
+            })
+            .WithSummary("Creates a namespace: an environment whose services never see another's.");
+
+        group.MapPut("/{ns}", async (string ns, NamespaceUpdateRequest request, NamespaceCatalog catalog, ServiceRegistry registry, CancellationToken ct) =>
+            {
+                var current = catalog.Get(ns) ?? throw new NotFoundException($"Namespace '{ns}' does not exist.");
+                var updated = await catalog.UpdateAsync(current with { Name = request.Name ?? current.Name, Description = request.Description ?? current.Description }, ct);
+                return ToResponse(updated, registry);
+            })
+            .WithSummary("Renames or re-describes a namespace.");
+
+        group.MapDelete("/{ns}", async (string ns, NamespaceCatalog catalog, ServiceRegistry registry, CancellationToken ct) =>
+            {
+                if (registry.HasServices(ns))
+                {
+                    throw new ConflictException($"Namespace '{ns}' still holds services; delete them first.");
+                }
+
+                await catalog.DeleteAsync(ns, ct);
+                return Results.NoContent();
+            })
+            .WithSummary("Deletes an empty namespace.");
+    }
+
+    private static NamespaceResponse ToResponse(NamespaceInfo ns, ServiceRegistry registry) =>
+        new(ns.Id, ns.Name, ns.Description, registry.ListServices(ns.Id, null, null, 1, 0).Total);
+}

@@ -1,0 +1,61 @@
+using Meridian.Naming;
+
+namespace Meridian.Server.Api.Naming;
+
+public sealed record NamespaceRequest(string Id, string? Name, string? Description);
+
+public sealed record NamespaceUpdateRequest(string? Name, string? Description);
+
+public sealed record NamespaceResponse(string Id, string Name, string Description, int ServiceCount);
+
+public sealed record ServiceRequest(
+    double? ProtectThreshold,
+    Dictionary<string, string>? Metadata,
+    Dictionary<string, ClusterRequest>? Clusters);
+
+public sealed record ClusterRequest(HealthCheckRequest? HealthCheck, Dictionary<string, string>? Metadata);
+
+public sealed record HealthCheckRequest(HealthCheckType? Type, string? Path, int? Port);
+
+public sealed record ServiceResponse(
+    string Namespace,
+    string Group,
+    string Name,
+    double ProtectThreshold,
+    IReadOnlyDictionary<string, string> Metadata,
+    IReadOnlyDictionary<string, ClusterDefinition> Clusters,
+    int InstanceCount,
+    int HealthyInstanceCount,
+    long Revision,
+    string Checksum)
+{
+    public static ServiceResponse From(ServiceSnapshot s) => new(
+        s.Key.Namespace, s.Key.Group, s.Key.Name, s.Definition.ProtectThreshold, s.Definition.Metadata, s.Definition.Clusters,
+        s.Instances.Length, s.HealthyCount, s.Revision, s.Checksum);
+}
+
+public sealed record ServicePageResponse(int Total, int PageNo, int PageSize, IReadOnlyList<ServiceResponse> Items);
+
+public sealed record RegisterInstanceRequest(
+    string? Ip,
+    int Port,
+    double? Weight,
+    bool? Healthy,
+    bool? Enabled,
+    bool? Ephemeral,
+    string? Cluster,
+    Dictionary<string, string>? Metadata,
+    string? InstanceId);
+
+public sealed record UpdateInstanceRequest(double? Weight, bool? Enabled, Dictionary<string, string>? Metadata);
+
+public sealed record InstanceListResponse(
+    string Namespace,
+    string Group,
+    string Service,
+    long Revision,
+    string Checksum,
+    bool ReachedProtectThreshold,
+    IReadOnlyList<Instance> Instances);
+
+public sealed record HeartbeatResponse(long ClientBeatIntervalMs);

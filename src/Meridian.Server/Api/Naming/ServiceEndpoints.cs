@@ -1,0 +1,90 @@
+using Meridian.Naming;
+using Meridian.Validation;
+
+namespace Meridian.Server.Api.Naming;
+
+internal static class ServiceEndpoints
+{
+    public const int MaxPageSize = 1000;
+
+    public static void MapServiceEndpoints(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/namespaces/{ns}").WithTags("Services");
+
+        group.MapGet("/services", (string ns, string? group, string? search, int? pageNo, int? pageSize, ServiceRegistry registry) =>
+            {
+                var errors = new ValidationErrors();
+                Rules.Name(errors, "namespace", ns);
+                if (group is not null)
+                {
+                    Rules.Name(errors, "group", group);
+                }
+
+                var page = pageNo ?? 1;
+                var size = pageSize ?? 100;
+                if (page < 1)
+                {
+                    errors.Add("pageNo", $"'pageNo' starts at 1; got {page}.");
+                }
+
+                if (size is < 1 or > MaxPageSize)
+                {
+                    errors.Add("pageSize", $"'pageSize' must be between 1 and {MaxPageSize}; got {size}.");
+                }
+
+                errors.ThrowIfAny();
+                var result = registry.ListServices(ns, group, search, page, size);
+                return new ServicePageResponse(result.Total, page, size, result.Items.Select(ServiceResponse.From).ToList());
+            })
+            .WithSummary("Lists services with paging; 'group' filters, 'search' matches part of the name.");
+
+        var service = group.MapGroup("/groups/{group}/services/{service}");
+
+        service.MapGet("/", (string ns, string group, string service, ServiceRegistry registry) =>
+            {
+                var key = Key(ns, group, service);
+                return ServiceResponse.From(registry.GetService(key) ?? throw NotFound(key));
+            })
+            .WithSummary("Reads a service: settings, clusters, counts, revision and checksum.");
+
+        service.MapPut("/", async (string ns, string group, string service, ServiceRequest request, ServiceRegistry registry, CancellationToken ct) =>
+            {
+                var key = Key(ns, group, service);
+                var current = registry.GetService(key)?.Definition ?? ServiceDefinition.Default;
+                var definition = new ServiceDefinition
+                {
+                    ProtectThreshold = request.ProtectThreshold ?? current.ProtectThreshold,
+                    Metadata = request.Metadata ?? current.Metadata,
+                    Clusters = request.Clusters?.ToDictionary(c => c.Key, c => ToCluster(c.Key, c.Value), StringComparer.Ordinal) ?? current.Clusters,
+                };
+                return ServiceResponse.From(await registry.UpsertServiceAsync(key, definition, ct));
+            })
+            .WithSummary("Creates or updates a service's protect threshold, metadata and cluster health checks.");
+
+        service.MapDelete("/", async (string ns, string group, string service, ServiceRegistry registry, CancellationToken ct) =>
+            {
+                await registry.DeleteServiceAsync(Key(ns, group, service), ct);
+                return Results.NoContent();
+            })
+            .WithSummary("Deletes a service that has no instances left.");
+    }
+
+    internal static ServiceKey Key(string ns, string group, string service)
+    {
+        var key = new ServiceKey(ns, group, service);
+        ServiceRegistry.ValidateKey(key);
+        return key;
+    }
+
+    internal static NotFoundException NotFound(ServiceKey key) =>
+        new($"Service '{key.Name}' in group '{key.Group}' of namespace '{key.Namespace}' does not exist.");
+
+    private static ClusterDefinition ToCluster(string name, ClusterRequest request) => new()
+    {
+        Name = name,
+        HealthCheck = request.HealthCheck is { } h
+            ? new HealthCheckDefinition { Type = h.Type ?? HealthCheckType.Tcp, Path = h.Path ?? "/", Port = h.Port }
+            : HealthCheckDefinition.Tcp,
+        Metadata = request.Metadata ?? new Dictionary<string, string>(),
+    };
+}

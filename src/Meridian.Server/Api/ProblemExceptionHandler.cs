@@ -1,0 +1,62 @@
+using System.Text.Json;
+using Meridian.Validation;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Meridian.Server.Api;
+
+/// <summary>
+/// Maps every error to an RFC 9457 problem in one place: rule violations to 400 with the field and what to fix,
+/// unknown things to 404, conflicts to 409, unreadable requests to their 4xx with the parser's own words.
+/// </summary>
+internal sealed class ProblemExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        ProblemDetails? problem = exception switch
+        {
+            InvalidInputException e => new HttpValidationProblemDetails(e.Errors.ToDictionary(p => p.Key, p => p.Value))
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Title = "The request breaks a rule.",
+                Detail = e.Message,
+            },
+            NotFoundException e => new ProblemDetails { Status = StatusCodes.Status404NotFound, Title = "Not found.", Detail = e.Message },
+            ConflictException e => new ProblemDetails { Status = StatusCodes.Status409Conflict, Title = "Conflict.", Detail = e.Message },
+            BadHttpRequestException e => Unreadable(e),
+            _ => null,
+        };
+
+        if (problem is null)
+        {
+            return false;
+        }
+
+        httpContext.Response.StatusCode = problem.Status!.Value;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
+    }
+
+    private static ProblemDetails Unreadable(BadHttpRequestException e)
+    {
+        if (e.InnerException is JsonException json)
+        {
+            var field = json.Path is { Length: > 2 } path ? path.TrimStart('$', '.') : "body";
+            return new HttpValidationProblemDetails(new Dictionary<string, string[]>
+            {
+                [field] = [$"The JSON could not be read: {json.Message}"],
+            })
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Title = "The request body is not valid JSON for this endpoint.",
+                Detail = json.Message,
+            };
+        }
+
+        return new ProblemDetails
+        {
+            Status = e.StatusCode,
+            Title = e.StatusCode == StatusCodes.Status413PayloadTooLarge ? "The request body is too large." : "The request could not be read.",
+            Detail = e.Message,
+        };
+    }
+}

@@ -1,0 +1,78 @@
+using Meridian.Server.Api;
+using Meridian.Server.Api.Naming;
+using Meridian.Server.Auth;
+using Meridian.Storage.Sqlite;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+using Scalar.AspNetCore;
+
+namespace Meridian.Server.Hosting;
+
+/// <summary>Composes the server: storage, registry, endpoints. Tests call it with their own settings and services.</summary>
+public static partial class MeridianServer
+{
+    public const int DefaultHttpPort = 8848;
+
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args);
+        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]) && !builder.Configuration.GetSection("Kestrel:Endpoints").Exists())
+        {
+            builder.WebHost.UseUrls($"http://0.0.0.0:{DefaultHttpPort}");
+        }
+
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
+
+        var services = builder.Services;
+        services.AddMeridianSqlite();
+        services.AddMeridianRegistry();
+        services.AddMeridianAuthorization();
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.Configure<JsonOptions>(o => ApiJson.Configure(o.SerializerOptions));
+        services.AddOpenApi();
+        services.AddHealthChecks();
+
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthorization();
+
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+        app.MapOpenApi();
+        app.MapScalarApiReference("/docs");
+
+        var api = app.MapGroup("/v1").RequireAuthorization(MeridianAuthorization.Policy);
+        api.MapNamespaceEndpoints();
+        api.MapServiceEndpoints();
+        api.MapInstanceEndpoints();
+
+        app.Lifetime.ApplicationStarted.Register(() => LogStarted(app));
+        return app;
+    }
+
+    private static void LogStarted(WebApplication app)
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Meridian.Server");
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        var sqlite = app.Services.GetRequiredService<IOptions<SqliteOptions>>().Value;
+        LogData(logger, sqlite.DatabasePath);
+        foreach (var address in addresses)
+        {
+            LogListening(logger, address, address.TrimEnd('/') + "/docs");
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Meridian data lives in {Path} (SQLite, WAL)")]
+    private static partial void LogData(ILogger logger, string path);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Meridian HTTP API (native /v1, health, OpenAPI) on {Address}; API reference at {Docs}")]
+    private static partial void LogListening(ILogger logger, string address, string docs);
+}

@@ -1,0 +1,4 @@
+using Meridian.Server.Hosting;
+
+var app = MeridianServer.Build(args);
+await app.RunAsync();

@@ -1,0 +1,83 @@
+using System.Net.Http.Json;
+using Meridian.Server.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Meridian.Server.Tests.Infrastructure;
+
+/// <summary>
+/// A real Meridian server on real Kestrel, bound to a free loopback port, with its own data folder.
+/// Pass a <see cref="FakeTimeProvider"/> to drive expiry without waiting.
+/// </summary>
+public sealed class TestServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly bool _ownsData;
+
+    private TestServer(WebApplication app, string dataDirectory, bool ownsData)
+    {
+        _app = app;
+        DataDirectory = dataDirectory;
+        _ownsData = ownsData;
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        BaseAddress = new Uri(address);
+        Client = new HttpClient { BaseAddress = BaseAddress };
+    }
+
+    public Uri BaseAddress { get; }
+    public HttpClient Client { get; }
+    public string DataDirectory { get; }
+    public IServiceProvider Services => _app.Services;
+
+    public T Get<T>() where T : notnull => _app.Services.GetRequiredService<T>();
+
+    public static async Task<TestServer> StartAsync(
+        TimeProvider? time = null,
+        IDictionary<string, string?>? settings = null,
+        string? dataDirectory = null,
+        CancellationToken cancellationToken = default)
+    {
+        var ownsData = dataDirectory is null;
+        dataDirectory ??= NewDataDirectory();
+        var args = new List<string> { "--urls", "http://127.0.0.1:0", $"--Meridian:Storage:Sqlite:DataDirectory={dataDirectory}" };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            args.Add($"--{key}={value}");
+        }
+
+        var app = MeridianServer.Build([.. args], builder =>
+        {
+            if (time is not null)
+            {
+                builder.Services.AddSingleton(time);
+            }
+        });
+        await app.StartAsync(cancellationToken);
+        return new TestServer(app, dataDirectory, ownsData);
+    }
+
+    public static string NewDataDirectory() => Directory.CreateTempSubdirectory("meridian-test-").FullName;
+
+    public async Task<HttpResponseMessage> PostJsonAsync<T>(string path, T body) => await Client.PostAsJsonAsync(path, body);
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        if (_ownsData)
+        {
+            try
+            {
+                Directory.Delete(DataDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A file still held by the OS is left to the temp cleaner.
+            }
+        }
+    }
+}
