@@ -36,6 +36,21 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems) :
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
     }
 
+    /// <summary>Gives a reason to the bare status codes that Kestrel and routing answer by themselves.</summary>
+    public static void Explain(ProblemDetailsContext context)
+    {
+        var problem = context.ProblemDetails;
+        problem.Detail ??= problem.Status switch
+        {
+            StatusCodes.Status413PayloadTooLarge =>
+                $"The request body is larger than this endpoint accepts ({context.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize} bytes); send less metadata or content.",
+            StatusCodes.Status404NotFound => $"No endpoint answers {context.HttpContext.Request.Method} {context.HttpContext.Request.Path}; see /openapi/v1.json for the API.",
+            StatusCodes.Status405MethodNotAllowed => $"{context.HttpContext.Request.Method} is not allowed on {context.HttpContext.Request.Path}; see /openapi/v1.json for the API.",
+            StatusCodes.Status415UnsupportedMediaType => "Send the body as JSON with 'Content-Type: application/json'.",
+            _ => null,
+        };
+    }
+
     private static ProblemDetails Unreadable(BadHttpRequestException e)
     {
         if (e.InnerException is JsonException json)

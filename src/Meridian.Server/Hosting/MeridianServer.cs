@@ -30,7 +30,7 @@ public static partial class MeridianServer
         services.AddMeridianSqlite();
         services.AddMeridianRegistry();
         services.AddMeridianAuthorization();
-        services.AddProblemDetails();
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemExceptionHandler.Explain);
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.Configure<JsonOptions>(o => ApiJson.Configure(o.SerializerOptions));

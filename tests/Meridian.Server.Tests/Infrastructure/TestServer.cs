@@ -42,7 +42,7 @@ public sealed class TestServer : IAsyncDisposable
     {
         var ownsData = dataDirectory is null;
         dataDirectory ??= NewDataDirectory();
-        var args = new List<string> { "--urls", "http://127.0.0.1:0", $"--Meridian:Storage:Sqlite:DataDirectory={dataDirectory}" };
+        var args = new List<string> { "--urls", "http://127.0.0.1:0", $"--Meridian:Storage:Sqlite:DataDirectory={dataDirectory}", "--Logging:LogLevel:Default=Warning" };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             args.Add($"--{key}={value}");

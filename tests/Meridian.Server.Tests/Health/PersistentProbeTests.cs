@@ -1,0 +1,95 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using Meridian.Naming;
+using Meridian.Server.Tests.Infrastructure;
+
+namespace Meridian.Server.Tests.Health;
+
+public sealed class PersistentProbeTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    private static readonly ServiceKey Svc = new("public", "DEFAULT_GROUP", "db");
+
+    private static readonly Dictionary<string, string?> FastProbes = new()
+    {
+        ["Meridian:HealthChecks:Interval"] = "00:00:00.100",
+        ["Meridian:HealthChecks:Timeout"] = "00:00:01",
+        ["Meridian:HealthChecks:FailureThreshold"] = "2",
+        ["Meridian:HealthChecks:SuccessThreshold"] = "1",
+    };
+
+    [Fact]
+    public async Task Persistent_instance_follows_a_real_TCP_listener_and_survives_a_restart()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var data = TestServer.NewDataDirectory();
+        try
+        {
+            await using (var server = await TestServer.StartAsync(settings: FastProbes, dataDirectory: data, cancellationToken: Ct))
+            {
+                var registry = server.Get<ServiceRegistry>();
+                (await server.Client.RegisterAsync("db", new { ip = "127.0.0.1", port, ephemeral = false })).EnsureSuccessStatusCode();
+
+                var down = registry.Changes.WaitAsync(c => c.Key == Svc && c.Snapshot.Instances is [{ Healthy: false }], Ct);
+                listener.Stop();
+                await down;
+                var list = await server.Client.ListAsync("db");
+                Assert.False(Assert.Single(list.Instances).Healthy);
+
+                var up = registry.Changes.WaitAsync(c => c.Key == Svc && c.Snapshot.Instances is [{ Healthy: true }], Ct);
+                listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                await up;
+                Assert.True(Assert.Single((await server.Client.ListAsync("db")).Instances).Healthy);
+            }
+
+            await using var restarted = await TestServer.StartAsync(settings: FastProbes, dataDirectory: data, cancellationToken: Ct);
+            var again = Assert.Single((await restarted.Client.ListAsync("db")).Instances);
+            Assert.Equal((port, false), (again.Port, again.Ephemeral));
+        }
+        finally
+        {
+            listener.Stop();
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Persistent_instance_is_probed_over_HTTP_when_its_cluster_says_so()
+    {
+        var status = HttpStatusCode.OK;
+        await using var target = await TinyHttpServer.StartAsync("/healthz", () => status, Ct);
+        await using var server = await TestServer.StartAsync(settings: FastProbes, cancellationToken: Ct);
+        var registry = server.Get<ServiceRegistry>();
+        (await server.Client.PutAsJsonAsync(Paths.Service("db"), new
+        {
+            clusters = new Dictionary<string, object> { ["DEFAULT"] = new { healthCheck = new { type = "http", path = "/healthz" } } },
+        }, Ct)).EnsureSuccessStatusCode();
+        (await server.Client.RegisterAsync("db", new { ip = "127.0.0.1", port = target.Port, ephemeral = false })).EnsureSuccessStatusCode();
+
+        var down = registry.Changes.WaitAsync(c => c.Key == Svc && c.Snapshot.Instances is [{ Healthy: false }], Ct);
+        status = HttpStatusCode.ServiceUnavailable;
+        await down;
+
+        var up = registry.Changes.WaitAsync(c => c.Key == Svc && c.Snapshot.Instances is [{ Healthy: true }], Ct);
+        status = HttpStatusCode.OK;
+        await up;
+        Assert.Contains("/healthz", target.Paths);
+    }
+
+    [Fact]
+    public async Task Persistent_instance_that_is_down_is_never_removed()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        await using var server = await TestServer.StartAsync(time, cancellationToken: Ct);
+        var registry = server.Get<ServiceRegistry>();
+        (await server.Client.RegisterAsync("db", new { ip = "127.0.0.1", port = 1, ephemeral = false })).EnsureSuccessStatusCode();
+
+        time.Advance(TimeSpan.FromHours(1));
+        registry.SweepExpired();
+        Assert.Single((await server.Client.ListAsync("db")).Instances);
+    }
+}
