@@ -1,0 +1,63 @@
+using BenchmarkDotNet.Attributes;
+using Meridian.Namespaces;
+using Meridian.Naming;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Meridian.Benchmarks.Naming;
+
+/// <summary>The registry's hot paths: a heartbeat and an instance list, on a registry holding 10,000 instances.</summary>
+[MemoryDiagnoser]
+public class RegistryHotPathBenchmarks
+{
+    private const int Services = 100;
+    private const int InstancesPerService = 100;
+
+    private ServiceRegistry _registry = null!;
+    private ServiceKey[] _keys = null!;
+    private string[] _ids = null!;
+    private int _next;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var store = new NullRegistryStore();
+        _registry = new ServiceRegistry(
+            new NamespaceCatalog(store), store, new RevisionClock(TimeProvider.System), TimeProvider.System,
+            Options.Create(new RegistryOptions()), NullLogger<ServiceRegistry>.Instance);
+        _keys = [.. Enumerable.Range(0, Services).Select(s => new ServiceKey("public", "DEFAULT_GROUP", $"service-{s}"))];
+        var ids = new List<string>();
+        foreach (var key in _keys)
+        {
+            for (var i = 0; i < InstancesPerService; i++)
+            {
+                var instance = _registry.RegisterAsync(key, new InstanceRegistration { Ip = $"10.0.{i / 250}.{i % 250 + 1}", Port = 8080 }, default)
+                    .GetAwaiter().GetResult();
+                ids.Add(instance.InstanceId);
+            }
+        }
+
+        _ids = [.. ids];
+    }
+
+    [Benchmark(Description = "heartbeat (10k instances)")]
+    public bool Heartbeat()
+    {
+        var n = _next = (_next + 1) % _ids.Length;
+        return _registry.Heartbeat(_keys[n / InstancesPerService], _ids[n]);
+    }
+
+    [Benchmark(Description = "list 100 instances, healthy only")]
+    public int ListHealthy()
+    {
+        var n = _next = (_next + 1) % Services;
+        return _registry.ListInstances(_keys[n], new InstanceFilter(HealthyOnly: true))!.Value.Instances.Count;
+    }
+
+    [Benchmark(Description = "list 100 instances, all")]
+    public int ListAll()
+    {
+        var n = _next = (_next + 1) % Services;
+        return _registry.ListInstances(_keys[n], InstanceFilter.All)!.Value.Instances.Count;
+    }
+}
