@@ -10,7 +10,7 @@ public readonly record struct InstanceFilter(bool HealthyOnly, IReadOnlyCollecti
 /// The answer to an instance list. When <see cref="ReachedProtectThreshold"/> is true the healthy share fell below the
 /// service's protect threshold and unhealthy instances are included so traffic spreads instead of crushing the survivors.
 /// </summary>
-public readonly record struct InstanceList(ServiceSnapshot Snapshot, IReadOnlyList<Instance> Instances, bool ReachedProtectThreshold);
+public readonly record struct InstanceList(ServiceSnapshot Snapshot, System.Collections.Immutable.ImmutableArray<Instance> Instances, bool ReachedProtectThreshold);
 
 /// <summary>A page of services.</summary>
 public sealed record ServicePage(int Total, IReadOnlyList<ServiceSnapshot> Items);

@@ -32,13 +32,20 @@ public sealed partial class ServiceRegistry(
 
     public TimeSpan HeartbeatInterval => _options.HeartbeatInterval;
 
-    public async Task<Instance> RegisterAsync(ServiceKey key, InstanceRegistration registration, CancellationToken cancellationToken)
+    public Task<Instance> RegisterAsync(ServiceKey key, InstanceRegistration registration, CancellationToken cancellationToken) =>
+        RegisterAsync(key, registration, connectionId: null, cancellationToken);
+
+    /// <summary>
+    /// Registers an instance on behalf of a client connection. An ephemeral instance registered this way lives as long
+    /// as the connection instead of by heartbeat, until <see cref="ReleaseConnection"/>; persistent ones ignore it.
+    /// </summary>
+    public async Task<Instance> RegisterAsync(ServiceKey key, InstanceRegistration registration, string? connectionId, CancellationToken cancellationToken)
     {
         var instance = BuildInstance(key, registration);
         namespaces.RequireExisting(key.Namespace);
         if (instance.Ephemeral)
         {
-            return Upsert(key, instance, persistDefinition: false);
+            return Upsert(key, instance, persistDefinition: false, connectionId);
         }
 
         while (true)
@@ -59,7 +66,7 @@ public sealed partial class ServiceRegistry(
                 }
 
                 await store.SaveInstanceAsync(key, instance, cancellationToken);
-                return Upsert(key, instance, persistDefinition: true);
+                return Upsert(key, instance, persistDefinition: true, connectionId: null);
             }
             finally
             {
@@ -157,8 +164,8 @@ public sealed partial class ServiceRegistry(
     /// <summary>Applies a filter and the protect threshold to a snapshot. Without a cluster filter nothing is copied.</summary>
     public static InstanceList Select(ServiceSnapshot snapshot, InstanceFilter filter)
     {
-        IReadOnlyList<Instance> all = snapshot.Instances;
-        IReadOnlyList<Instance> healthy = snapshot.HealthyEnabled;
+        var all = snapshot.Instances;
+        var healthy = snapshot.HealthyEnabled;
         if (filter.Clusters is { Count: > 0 } clusters)
         {
             all = [.. snapshot.Instances.Where(i => clusters.Contains(i.Cluster))];
@@ -171,9 +178,9 @@ public sealed partial class ServiceRegistry(
         }
 
         var threshold = snapshot.Definition.ProtectThreshold;
-        if (all.Count > 0 && threshold > 0 && (double)healthy.Count / all.Count < threshold)
+        if (all.Length > 0 && threshold > 0 && (double)healthy.Length / all.Length < threshold)
         {
-            IReadOnlyList<Instance> enabled = all.All(i => i.Enabled) ? all : [.. all.Where(i => i.Enabled)];
+            var enabled = all.All(i => i.Enabled) ? all : [.. all.Where(i => i.Enabled)];
             return new InstanceList(snapshot, enabled, true);
         }
 
@@ -278,6 +285,25 @@ public sealed partial class ServiceRegistry(
         }
     }
 
+    /// <summary>
+    /// Removes the ephemeral instances a client connection registered, once that connection is gone for good.
+    /// Instances another registrant has taken over since are left alone. Returns how many were removed.
+    /// </summary>
+    public int ReleaseConnection(string connectionId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(connectionId);
+        var removed = 0;
+        foreach (var services in _byNamespace.Values)
+        {
+            foreach (var entry in services.Values)
+            {
+                removed += ReleaseConnection(entry, connectionId);
+            }
+        }
+
+        return removed;
+    }
+
     internal void Load(RegistryData data)
     {
         namespaces.Load(data.Namespaces);
@@ -293,7 +319,7 @@ public sealed partial class ServiceRegistry(
 
         foreach (var stored in data.Instances)
         {
-            Upsert(stored.Key, stored.Instance, persistDefinition: true);
+            Upsert(stored.Key, stored.Instance, persistDefinition: true, connectionId: null);
         }
     }
 
@@ -380,7 +406,7 @@ public sealed partial class ServiceRegistry(
         }
     }
 
-    private Instance Upsert(ServiceKey key, Instance instance, bool persistDefinition)
+    private Instance Upsert(ServiceKey key, Instance instance, bool persistDefinition, string? connectionId)
     {
         while (true)
         {
@@ -398,6 +424,8 @@ public sealed partial class ServiceRegistry(
                 {
                     lease.Beat(now);
                     lease.MarkedUnhealthy = !instance.Healthy;
+                    // The latest registrant owns the instance: a plain registration hands it back to heartbeats.
+                    lease.ConnectionId = instance.Ephemeral ? connectionId : null;
                 }
                 else
                 {
@@ -405,6 +433,7 @@ public sealed partial class ServiceRegistry(
                     entry.Leases[instance.InstanceId] = new InstanceLease(instance.InstanceId, instance.Ephemeral, heartbeat, delete, now)
                     {
                         MarkedUnhealthy = !instance.Healthy,
+                        ConnectionId = instance.Ephemeral ? connectionId : null,
                     };
                 }
 
@@ -422,6 +451,43 @@ public sealed partial class ServiceRegistry(
 
                 return instance;
             }
+        }
+    }
+
+    private int ReleaseConnection(ServiceEntry entry, string connectionId)
+    {
+        if (!entry.Leases.Values.Any(l => l.ConnectionId == connectionId))
+        {
+            return 0;
+        }
+
+        lock (entry.Gate)
+        {
+            if (entry.Removed)
+            {
+                return 0;
+            }
+
+            var builder = entry.Snapshot.Instances.ToBuilder();
+            var removed = 0;
+            for (var i = builder.Count - 1; i >= 0; i--)
+            {
+                var id = builder[i].InstanceId;
+                if (entry.Leases.TryGetValue(id, out var lease) && lease.Ephemeral && lease.ConnectionId == connectionId)
+                {
+                    builder.RemoveAt(i);
+                    entry.Leases.TryRemove(id, out _);
+                    removed++;
+                    LogReleased(entry.Snapshot.Key, id, connectionId);
+                }
+            }
+
+            if (removed > 0)
+            {
+                Commit(entry, builder.ToImmutable());
+            }
+
+            return removed;
         }
     }
 
@@ -672,4 +738,7 @@ public sealed partial class ServiceRegistry(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Instance {InstanceId} of {Service} removed: no heartbeat for {Seconds:F1} s")]
     private partial void LogExpired(ServiceKey service, string instanceId, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Instance {InstanceId} of {Service} removed: its client connection {ConnectionId} is gone")]
+    private partial void LogReleased(ServiceKey service, string instanceId, string connectionId);
 }
