@@ -30,6 +30,8 @@ public static partial class MeridianServer
         services.AddMeridianSqlite();
         services.AddMeridianRegistry();
         services.AddMeridianAuthorization();
+        services.AddMeridianNacos();
+        services.AddMeridianEureka();
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemExceptionHandler.Explain);
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -53,6 +55,8 @@ public static partial class MeridianServer
         api.MapNamespaceEndpoints();
         api.MapServiceEndpoints();
         api.MapInstanceEndpoints();
+        app.MapNacosEndpoints().RequireAuthorization(MeridianAuthorization.Policy);
+        app.MapEurekaEndpoints().RequireAuthorization(MeridianAuthorization.Policy);
 
         app.Lifetime.ApplicationStarted.Register(() => LogStarted(app));
         return app;

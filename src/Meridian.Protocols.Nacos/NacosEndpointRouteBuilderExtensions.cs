@@ -1,0 +1,28 @@
+using Meridian.Protocols.Nacos.Auth;
+using Meridian.Protocols.Nacos.Console;
+using Meridian.Protocols.Nacos.Http;
+using Meridian.Protocols.Nacos.Naming;
+
+namespace Microsoft.AspNetCore.Builder;
+
+public static class NacosEndpointRouteBuilderExtensions
+{
+    /// <summary>
+    /// Maps the Nacos v1 Open API under <c>/nacos</c>. Returns the group so the host can put its authorization policy
+    /// on every Nacos endpoint at once.
+    /// </summary>
+    public static RouteGroupBuilder MapNacosEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var nacos = endpoints.MapGroup("/nacos").ExcludeFromDescription();
+
+        var naming = nacos.MapGroup("/v1/ns").AddEndpointFilter(NacosErrorFilter.Naming);
+        naming.MapNacosInstanceEndpoints();
+        naming.MapNacosServiceEndpoints();
+
+        var console = nacos.MapGroup("").AddEndpointFilter(NacosErrorFilter.Naming);
+        console.MapNacosNamespaceEndpoints();
+        console.MapNacosAuthEndpoints();
+        return nacos;
+    }
+}

@@ -1,0 +1,25 @@
+using Meridian.Namespaces;
+using Meridian.Naming;
+
+namespace Meridian.Protocols.Nacos.Naming;
+
+/// <summary>
+/// Nacos namespace ids as clients send them. Empty means <c>public</c>. Nacos 1.x clients never create a namespace
+/// before using it, so writes create an unknown one on first use.
+/// </summary>
+internal static class NacosNamespace
+{
+    public static string Id(string? raw) => string.IsNullOrWhiteSpace(raw) ? ServiceKey.DefaultNamespace : raw.Trim();
+
+    /// <summary>Configuration tenants: "" and "public" in any case are the public namespace, as Nacos' NamespaceUtil has it.</summary>
+    public static string Tenant(string? raw) =>
+        string.IsNullOrWhiteSpace(raw) || string.Equals(raw.Trim(), ServiceKey.DefaultNamespace, StringComparison.OrdinalIgnoreCase)
+            ? ServiceKey.DefaultNamespace
+            : raw.Trim();
+
+    public static async Task<string> EnsureAsync(NamespaceCatalog catalog, string id, CancellationToken cancellationToken)
+    {
+        await catalog.EnsureAsync(id, cancellationToken);
+        return id;
+    }
+}

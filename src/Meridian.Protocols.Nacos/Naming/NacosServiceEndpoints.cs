@@ -1,0 +1,156 @@
+using Meridian.Namespaces;
+using Meridian.Naming;
+using Meridian.Protocols.Nacos.Http;
+
+namespace Meridian.Protocols.Nacos.Naming;
+
+/// <summary><c>/nacos/v1/ns/service</c>, <c>/service/list</c> and <c>/operator/metrics</c> (Nacos' ServiceController and OperatorController).</summary>
+internal static class NacosServiceEndpoints
+{
+    public static void MapNacosServiceEndpoints(this RouteGroupBuilder ns)
+    {
+        ns.MapPost("/service", CreateAsync);
+        ns.MapPut("/service", UpdateAsync);
+        ns.MapDelete("/service", DeleteAsync);
+        ns.MapGet("/service", GetAsync);
+        ns.MapGet("/service/list", ListAsync);
+        ns.MapGet("/operator/metrics", Metrics);
+
+        // Nacos answers an unknown naming path with 501 and says which.
+        ns.Map("/{**path}", (HttpContext http) =>
+            NacosResults.Text($"no such api:{http.Request.Method}:{http.Request.Path}", StatusCodes.Status501NotImplemented));
+    }
+
+    private static async Task<IResult> CreateAsync(HttpContext http, ServiceRegistry registry, NamespaceCatalog catalog, CancellationToken ct)
+    {
+        var p = await NacosParameters.ReadAsync(http.Request, ct);
+        var key = NacosServiceName.Key(p, NacosNamespace.Id(p.Get("namespaceId")));
+        if (registry.GetService(key) is not null)
+        {
+            throw new NacosException(StatusCodes.Status400BadRequest, $"specified service already exists, serviceName : {key.GroupedName}");
+        }
+
+        await catalog.EnsureAsync(key.Namespace, ct);
+        await registry.UpsertServiceAsync(key, ReadDefinition(p, ServiceDefinition.Default), ct);
+        return NacosResults.Ok;
+    }
+
+    private static async Task<IResult> UpdateAsync(HttpContext http, ServiceRegistry registry, CancellationToken ct)
+    {
+        var p = await NacosParameters.ReadAsync(http.Request, ct);
+        var key = NacosServiceName.Key(p, NacosNamespace.Id(p.Get("namespaceId")));
+        p.Required("protectThreshold");
+        var current = registry.GetService(key) ?? throw NotExist(key);
+        await registry.UpsertServiceAsync(key, ReadDefinition(p, current.Definition), ct);
+        return NacosResults.Ok;
+    }
+
+    private static async Task<IResult> DeleteAsync(HttpContext http, ServiceRegistry registry, CancellationToken ct)
+    {
+        var p = await NacosParameters.ReadAsync(http.Request, ct);
+        var key = NacosServiceName.Key(p, NacosNamespace.Id(p.Get("namespaceId")));
+        if (registry.GetService(key) is null)
+        {
+            throw NotExist(key);
+        }
+
+        await registry.DeleteServiceAsync(key, ct);
+        return NacosResults.Ok;
+    }
+
+    private static async Task<IResult> GetAsync(HttpContext http, ServiceRegistry registry, CancellationToken ct)
+    {
+        var p = await NacosParameters.ReadAsync(http.Request, ct);
+        var key = NacosServiceName.Key(p, NacosNamespace.Id(p.Get("namespaceId")));
+        var snapshot = registry.GetService(key)
+            ?? throw new NacosException(StatusCodes.Status404NotFound, $"service not found: {key.GroupedName}");
+        var clusters = snapshot.Instances.Select(i => i.Cluster).Concat(snapshot.Definition.Clusters.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+        return NacosResults.Json(w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("namespaceId", key.Namespace);
+            w.WriteString("groupName", key.Group);
+            w.WriteString("name", key.Name);
+            w.WriteNumber("protectThreshold", snapshot.Definition.ProtectThreshold);
+            NacosMetadata.Write(w, "metadata", snapshot.Definition.Metadata);
+            w.WriteStartObject("selector");
+            w.WriteString("type", "none");
+            w.WriteEndObject();
+            w.WriteStartArray("clusters");
+            foreach (var name in clusters)
+            {
+                var cluster = snapshot.Definition.GetCluster(name);
+                w.WriteStartObject();
+                w.WriteString("name", name);
+                w.WriteString("serviceName", key.GroupedName);
+                w.WriteStartObject("healthChecker");
+                w.WriteString("type", cluster.HealthCheck.Type.ToString().ToUpperInvariant());
+                w.WriteEndObject();
+                NacosMetadata.Write(w, "metadata", cluster.Metadata);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        });
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext http, ServiceRegistry registry, CancellationToken ct)
+    {
+        var p = await NacosParameters.ReadAsync(http.Request, ct);
+        var ns = NacosNamespace.Id(p.Get("namespaceId"));
+        var pageNo = p.RequiredInt("pageNo");
+        var pageSize = p.RequiredInt("pageSize");
+        if (pageNo < 1 || pageSize < 1)
+        {
+            throw new NacosException(StatusCodes.Status400BadRequest, $"pageNo and pageSize must be at least 1; got {pageNo} and {pageSize}.");
+        }
+
+        var group = p.Get("groupName") is { Length: > 0 } g ? g : ServiceKey.DefaultGroup;
+        var page = registry.ListServices(ns, group, null, pageNo, pageSize);
+        return NacosResults.Json(w =>
+        {
+            w.WriteStartObject();
+            w.WriteNumber("count", page.Total);
+            w.WriteStartArray("doms");
+            foreach (var service in page.Items)
+            {
+                w.WriteStringValue(service.Key.Name);
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        });
+    }
+
+    private static IResult Metrics(ServiceRegistry registry)
+    {
+        var services = 0;
+        var instances = 0;
+        foreach (var snapshot in registry.AllServices())
+        {
+            services++;
+            instances += snapshot.Instances.Length;
+        }
+
+        return NacosResults.Json(w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("status", "UP");
+            w.WriteNumber("serviceCount", services);
+            w.WriteNumber("instanceCount", instances);
+            w.WriteNumber("responsibleServiceCount", services);
+            w.WriteNumber("responsibleInstanceCount", instances);
+            w.WriteEndObject();
+        });
+    }
+
+    private static ServiceDefinition ReadDefinition(NacosParameters p, ServiceDefinition current) => current with
+    {
+        ProtectThreshold = p.Double("protectThreshold") ?? current.ProtectThreshold,
+        Metadata = NacosMetadata.Parse(p.Get("metadata")) ?? current.Metadata,
+    };
+
+    private static NacosException NotExist(ServiceKey key) =>
+        new(StatusCodes.Status400BadRequest, $"specified service not exist, serviceName : {key.GroupedName}");
+}

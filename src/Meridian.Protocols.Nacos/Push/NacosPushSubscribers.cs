@@ -1,0 +1,64 @@
+using System.Collections.Concurrent;
+using Meridian.Naming;
+
+namespace Meridian.Protocols.Nacos.Push;
+
+/// <summary>
+/// The clients that poll with a <c>udpPort</c>, by service. A poll renews the subscription; one that stops polling is
+/// forgotten after <see cref="NacosOptions.SubscriberTimeout"/>.
+/// </summary>
+internal sealed class NacosPushSubscribers(TimeProvider time)
+{
+    private readonly ConcurrentDictionary<ServiceKey, ConcurrentDictionary<NacosPushTarget, long>> _byService = new();
+
+    public void Touch(NacosPushTarget target)
+    {
+        var targets = _byService.GetOrAdd(target.Query.Key, static _ => new ConcurrentDictionary<NacosPushTarget, long>());
+        targets[target] = time.GetTimestamp();
+    }
+
+    public bool HasAny(ServiceKey key) => _byService.TryGetValue(key, out var targets) && !targets.IsEmpty;
+
+    public int Count => _byService.Values.Sum(t => t.Count);
+
+    /// <summary>The subscribers of a service that are still polling; stale ones are dropped on the way.</summary>
+    public List<NacosPushTarget> Live(ServiceKey key, TimeSpan timeout)
+    {
+        var live = new List<NacosPushTarget>();
+        if (_byService.TryGetValue(key, out var targets))
+        {
+            foreach (var (target, seen) in targets)
+            {
+                if (time.GetElapsedTime(seen) < timeout)
+                {
+                    live.Add(target);
+                }
+                else
+                {
+                    targets.TryRemove(new KeyValuePair<NacosPushTarget, long>(target, seen));
+                }
+            }
+        }
+
+        return live;
+    }
+
+    public void Sweep(TimeSpan timeout)
+    {
+        foreach (var (key, targets) in _byService)
+        {
+            foreach (var (target, seen) in targets)
+            {
+                if (time.GetElapsedTime(seen) >= timeout)
+                {
+                    targets.TryRemove(new KeyValuePair<NacosPushTarget, long>(target, seen));
+                }
+            }
+
+            if (targets.IsEmpty)
+            {
+                _byService.TryRemove(new KeyValuePair<ServiceKey, ConcurrentDictionary<NacosPushTarget, long>>(key, targets));
+            }
+        }
+    }
+}

@@ -1,0 +1,90 @@
+'use strict';
+
+// One registry, two protocols: what eureka-js-client registers the Nacos client finds, and what the Nacos client
+// registers eureka-js-client finds (under the upper-case app name Eureka uses).
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const { Eureka } = require('eureka-js-client');
+const { NacosNamingClient } = require('nacos');
+const { startMeridian } = require('../lib/meridian');
+const { within, firstMatching, quietLogger } = require('../lib/wait');
+
+let server;
+let nacos;
+
+before(async () => {
+  server = await startMeridian();
+  nacos = new NacosNamingClient({ logger: quietLogger(), serverList: `${server.host}:${server.port}` });
+  await nacos.ready();
+});
+
+after(async () => {
+  await nacos?.close();
+  await server?.stop();
+});
+
+function eurekaClient(app, instanceId, port) {
+  return new Eureka({
+    logger: quietLogger(),
+    instance: {
+      app,
+      instanceId,
+      hostName: 'localhost',
+      ipAddr: '127.0.0.1',
+      port: { $: port, '@enabled': true },
+      vipAddress: app,
+      dataCenterInfo: { '@class': 'com.netflix.appinfo.InstanceInfo$DefaultDataCenterInfo', name: 'MyOwn' },
+    },
+    eureka: { host: server.host, port: server.port, servicePath: '/eureka/apps/', heartbeatInterval: 1000, registryFetchInterval: 60_000, maxRetries: 0 },
+  });
+}
+
+const call = (fn) => new Promise((resolve, reject) => fn((err) => (err ? reject(err) : resolve())));
+
+test('an instance registered by eureka-js-client is returned by the Nacos client', async () => {
+  const eureka = eurekaClient('orderservice', 'orderservice-1', 7201);
+  try {
+    await within(call((cb) => eureka.start(cb)), 10_000, 'eureka-js-client to start');
+    const hosts = await nacos.getAllInstances('orderservice');
+    assert.equal(hosts.length, 1);
+    assert.equal(hosts[0].ip, '127.0.0.1');
+    assert.equal(hosts[0].port, 7201);
+    assert.equal(hosts[0].healthy, true);
+    assert.equal(hosts[0].instanceId, 'orderservice-1');
+
+    // Its departure reaches a Nacos subscriber too.
+    const second = eurekaClient('orderservice', 'orderservice-2', 7202);
+    await within(call((cb) => second.start(cb)), 10_000, 'a second eureka-js-client to start');
+    const both = firstMatching((cb) => nacos.subscribe('orderservice', cb), (list) => list.length === 2);
+    await within(both, 8_000, 'the Nacos subscriber to see both Eureka instances');
+    const oneLeft = firstMatching((cb) => nacos.subscribe('orderservice', cb), (list) => list.length === 1);
+    await call((cb) => second.stop(cb));
+    const [left] = await within(oneLeft, 8_000, 'the Nacos subscriber to see the Eureka instance leave');
+    assert.equal(left.port, 7201);
+  } finally {
+    await call((cb) => eureka.stop(cb)).catch(() => {});
+  }
+});
+
+test('an instance registered by the Nacos client is seen by eureka-js-client', async () => {
+  await nacos.registerInstance('userservice', { ip: '127.0.0.1', port: 7301 });
+  const watcher = eurekaClient('watcher', 'watcher-1', 7399);
+  try {
+    await within(call((cb) => watcher.start(cb)), 10_000, 'eureka-js-client to start');
+    const byApp = watcher.getInstancesByAppId('USERSERVICE');
+    assert.equal(byApp.length, 1);
+    assert.equal(byApp[0].app, 'USERSERVICE');
+    assert.equal(byApp[0].ipAddr, '127.0.0.1');
+    assert.equal(byApp[0].port.$, 7301);
+    assert.equal(byApp[0].status, 'UP');
+    const byVip = watcher.getInstancesByVipAddress('userservice');
+    assert.equal(byVip.length, 1);
+
+    // A deregistration through Nacos is in the very next fetch: no response cache to wait out.
+    await nacos.deregisterInstance('userservice', { ip: '127.0.0.1', port: 7301 });
+    await call((cb) => watcher.fetchRegistry(cb));
+    assert.equal(watcher.getInstancesByAppId('USERSERVICE').length, 0);
+  } finally {
+    await call((cb) => watcher.stop(cb)).catch(() => {});
+  }
+});

@@ -1,0 +1,118 @@
+'use strict';
+
+// eureka-js-client 4.5.0 against a real Meridian: register, renew, fetch, see another instance, re-register after
+// the server loses the instance, stop and deregister.
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const { Eureka } = require('eureka-js-client');
+const { startMeridian } = require('../lib/meridian');
+const { within, nextEvent, quietLogger } = require('../lib/wait');
+const { json, request } = require('../lib/http');
+
+let server;
+
+before(async () => {
+  server = await startMeridian();
+});
+
+after(async () => {
+  await server?.stop();
+});
+
+function eurekaClient(instanceId, port, { servicePath = '/eureka/apps/', fetchRegistry = true } = {}) {
+  const logger = quietLogger();
+  const client = new Eureka({
+    logger,
+    instance: {
+      app: 'jsservice',
+      instanceId,
+      hostName: 'localhost',
+      ipAddr: '127.0.0.1',
+      port: { $: port, '@enabled': true },
+      vipAddress: 'jsservice',
+      dataCenterInfo: { '@class': 'com.netflix.appinfo.InstanceInfo$DefaultDataCenterInfo', name: 'MyOwn' },
+    },
+    eureka: {
+      host: server.host,
+      port: server.port,
+      servicePath,
+      heartbeatInterval: 300,
+      registryFetchInterval: 60_000,
+      fetchRegistry,
+      maxRetries: 0,
+    },
+  });
+  client.logLines = logger.lines;
+  return client;
+}
+
+function start(client) {
+  return new Promise((resolve, reject) => client.start((err) => (err ? reject(err) : resolve())));
+}
+
+function stop(client) {
+  return new Promise((resolve, reject) => client.stop((err) => (err ? reject(err) : resolve())));
+}
+
+function fetchRegistry(client) {
+  return new Promise((resolve, reject) => client.fetchRegistry((err) => (err ? reject(err) : resolve())));
+}
+
+test('eureka-js-client registers, renews, fetches the registry and sees another instance', async () => {
+  const first = eurekaClient('jsservice-1', 7101);
+  const second = eurekaClient('jsservice-2', 7102, { fetchRegistry: false });
+  try {
+    await within(start(first), 10_000, 'the first client to start');
+    const own = first.getInstancesByAppId('JSSERVICE');
+    assert.deepEqual(own.map((i) => i.instanceId), ['jsservice-1'], first.logLines.join('\n'));
+    assert.equal(own[0].status, 'UP');
+    assert.equal(own[0].port.$, 7101);
+    assert.equal(own[0].app, 'JSSERVICE');
+
+    await within(nextEvent(first, 'heartbeat'), 10_000, 'a successful renewal (200)');
+
+    await within(start(second), 10_000, 'the second client to start');
+    await fetchRegistry(first);
+    const byApp = first.getInstancesByAppId('jsservice').map((i) => i.instanceId).sort();
+    assert.deepEqual(byApp, ['jsservice-1', 'jsservice-2']);
+    const byVip = first.getInstancesByVipAddress('jsservice').map((i) => i.port.$).sort();
+    assert.deepEqual(byVip, [7101, 7102]);
+  } finally {
+    await stop(second).catch(() => {});
+    await stop(first).catch(() => {});
+  }
+});
+
+test('eureka-js-client re-registers when a renewal answers 404', async () => {
+  const client = eurekaClient('jsservice-lost', 7103, { fetchRegistry: false });
+  try {
+    await within(start(client), 10_000, 'the client to start');
+    // The server forgets the instance (as after a restart or an expiry); the next renewal gets 404.
+    const forgotten = await request('DELETE', `${server.url}/eureka/apps/JSSERVICE/jsservice-lost`);
+    assert.equal(forgotten.status, 200);
+    await within(nextEvent(client, 'registered'), 10_000, 're-registration after a 404 renewal');
+    const found = await json('GET', `${server.url}/eureka/apps/JSSERVICE/jsservice-lost`);
+    assert.equal(found.status, 200);
+    assert.equal(found.json.instance.status, 'UP');
+  } finally {
+    await stop(client).catch(() => {});
+  }
+});
+
+test('eureka-js-client stop deregisters the instance at once', async () => {
+  const client = eurekaClient('jsservice-stop', 7104, { servicePath: '/eureka/v2/apps/' });
+  await within(start(client), 10_000, 'the client to start');
+  const before = await json('GET', `${server.url}/eureka/v2/apps/JSSERVICE/jsservice-stop`);
+  assert.equal(before.status, 200);
+
+  const deregistered = nextEvent(client, 'deregistered');
+  await stop(client);
+  await within(deregistered, 10_000, 'the deregistered event');
+
+  const gone = await json('GET', `${server.url}/eureka/apps/JSSERVICE/jsservice-stop`);
+  assert.equal(gone.status, 404);
+  const registry = await json('GET', `${server.url}/eureka/apps/`);
+  const apps = registry.json.applications.application;
+  const ids = apps.flatMap((a) => a.instance.map((i) => i.instanceId));
+  assert.ok(!ids.includes('jsservice-stop'), `still listed: ${ids}`);
+});
