@@ -17,5 +17,53 @@ if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
   # The build or the runner failed before any test could: count that as a failure.
   failed=1
 fi
+
+# Compatibility with the real npm Nacos and Eureka clients (tests/compat-node), against the server just built.
+node_rc=0
+node_passed=0
+node_failed=0
+artifacts=""
+previous=""
+for arg in "$@"; do
+  [ "$previous" = "--artifacts-path" ] && artifacts="$arg"
+  case "$arg" in --artifacts-path=*) artifacts="${arg#*=}" ;; esac
+  previous="$arg"
+done
+if [ -n "$artifacts" ]; then
+  server_dll=$(ls -t "$artifacts"/bin/Meridian.Server/*/Meridian.Server.dll 2>/dev/null | head -n 1)
+else
+  server_dll=$(ls -t src/Meridian.Server/bin/*/net10.0/Meridian.Server.dll 2>/dev/null | head -n 1)
+fi
+[ -n "$server_dll" ] && server_dll=$(realpath "$server_dll")
+compat=tests/compat-node
+lock_hash=$(sha256sum "$compat/package-lock.json" | awk '{print $1}')
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  echo "compat-node: node and npm are needed for the client compatibility tests" >&2
+  node_rc=1
+elif [ -z "$server_dll" ]; then
+  echo "compat-node: no built Meridian.Server.dll found" >&2
+  node_rc=1
+else
+  if [ ! -d "$compat/node_modules" ] || [ "$(cat "$compat/node_modules/.lock-sha256" 2>/dev/null)" != "$lock_hash" ]; then
+    (cd "$compat" && npm ci --no-audit --no-fund) && echo "$lock_hash" > "$compat/node_modules/.lock-sha256" || node_rc=1
+  fi
+  if [ "$node_rc" -eq 0 ]; then
+    node_log=$(mktemp)
+    (cd "$compat" && MERIDIAN_SERVER_DLL="$server_dll" node --test --test-reporter=tap --test-concurrency=1 --test-force-exit) 2>&1 | tee "$node_log"
+    node_rc=${PIPESTATUS[0]}
+    node_passed=$(grep -E '^# pass [0-9]+' "$node_log" | tail -n 1 | awk '{print $3}')
+    node_failed=$(grep -E '^# fail [0-9]+' "$node_log" | tail -n 1 | awk '{print $3}')
+    rm -f "$node_log"
+  fi
+fi
+node_passed=${node_passed:-0}
+node_failed=${node_failed:-0}
+if [ "$node_rc" -ne 0 ] && [ "$node_failed" -eq 0 ]; then
+  node_failed=1
+fi
+passed=$((passed + node_passed))
+failed=$((failed + node_failed))
+[ "$rc" -eq 0 ] && rc=$node_rc
+
 echo "$passed passed, $failed failed"
 exit "$rc"

@@ -38,6 +38,7 @@ public static partial class MeridianServer
         services.Configure<JsonOptions>(o => ApiJson.Configure(o.SerializerOptions));
         services.AddOpenApi();
         services.AddHealthChecks();
+        builder.AddMeridianPush();
 
         configure?.Invoke(builder);
 
@@ -57,6 +58,7 @@ public static partial class MeridianServer
         api.MapInstanceEndpoints();
         app.MapNacosEndpoints().RequireAuthorization(MeridianAuthorization.Policy);
         app.MapEurekaEndpoints().RequireAuthorization(MeridianAuthorization.Policy);
+        app.MapMeridianPush();
 
         app.Lifetime.ApplicationStarted.Register(() => LogStarted(app));
         return app;
@@ -66,6 +68,13 @@ public static partial class MeridianServer
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Meridian.Server");
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        var grpc = app.Services.GetRequiredService<Meridian.Server.Push.GrpcEndpoint>().EndPoint;
+        if (grpc is not null)
+        {
+            LogGrpc(logger, grpc.ToString());
+            addresses = [.. addresses.Where(a => !a.EndsWith($":{grpc.Port}", StringComparison.Ordinal))];
+        }
+
         var sqlite = app.Services.GetRequiredService<IOptions<SqliteOptions>>().Value;
         LogData(logger, sqlite.DatabasePath);
         foreach (var address in addresses)
@@ -76,6 +85,9 @@ public static partial class MeridianServer
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Meridian data lives in {Path} (SQLite, WAL)")]
     private static partial void LogData(ILogger logger, string path);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Meridian client connections (gRPC, HTTP/2) on {EndPoint}")]
+    private static partial void LogGrpc(ILogger logger, string endPoint);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Meridian HTTP API (native /v1, health, OpenAPI) on {Address}; API reference at {Docs}")]
     private static partial void LogListening(ILogger logger, string address, string docs);

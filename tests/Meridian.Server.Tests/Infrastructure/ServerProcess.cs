@@ -32,7 +32,7 @@ public sealed partial class ServerProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = AppContext.BaseDirectory,
         };
-        foreach (var arg in (string[])[dll, "--urls", "http://127.0.0.1:0", $"--Meridian:Storage:Sqlite:DataDirectory={dataDirectory}", .. extraArgs])
+        foreach (var arg in (string[])[dll, "--urls", "http://127.0.0.1:0", "--Meridian:Grpc:Port=0", $"--Meridian:Storage:Sqlite:DataDirectory={dataDirectory}", .. extraArgs])
         {
             info.ArgumentList.Add(arg);
         }
@@ -96,6 +96,7 @@ public sealed partial class ServerProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    [GeneratedRegex(@"Now listening on: (http://\S+)")]
+    // Kestrel's own "Now listening on" lines include the client-connection port; the server names its HTTP API apart.
+    [GeneratedRegex(@"Meridian HTTP API .* on (http://[^\s;]+)")]
     private static partial Regex ListeningLine();
 }

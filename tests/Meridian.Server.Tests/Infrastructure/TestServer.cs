@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using Meridian.Server.Hosting;
+using Meridian.Server.Push;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -22,12 +23,18 @@ public sealed class TestServer : IAsyncDisposable
         _app = app;
         DataDirectory = dataDirectory;
         _ownsData = ownsData;
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        BaseAddress = new Uri(address);
+        // Kestrel lists the HTTP API and the client-connection listener alike; the gRPC endpoint tells them apart.
+        var grpc = app.Services.GetRequiredService<GrpcEndpoint>().EndPoint!;
+        GrpcAddress = new Uri($"http://{grpc}");
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        BaseAddress = new Uri(addresses.First(a => new Uri(a).Port != grpc.Port));
         Client = new HttpClient { BaseAddress = BaseAddress };
     }
 
     public Uri BaseAddress { get; }
+
+    /// <summary>Where clients open their persistent connection (gRPC, HTTP/2 only).</summary>
+    public Uri GrpcAddress { get; }
     public HttpClient Client { get; }
     public string DataDirectory { get; }
     public IServiceProvider Services => _app.Services;
@@ -42,7 +49,11 @@ public sealed class TestServer : IAsyncDisposable
     {
         var ownsData = dataDirectory is null;
         dataDirectory ??= NewDataDirectory();
-        var args = new List<string> { "--urls", "http://127.0.0.1:0", $"--Meridian:Storage:Sqlite:DataDirectory={dataDirectory}", "--Logging:LogLevel:Default=Warning" };
+        var args = new List<string>
+        {
+            "--urls", "http://127.0.0.1:0", "--Meridian:Grpc:Port=0", $"--Meridian:Storage:Sqlite:DataDirectory={dataDirectory}",
+            "--Logging:LogLevel:Default=Warning",
+        };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             args.Add($"--{key}={value}");
