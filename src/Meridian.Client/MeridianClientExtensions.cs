@@ -1,0 +1,100 @@
+using Meridian.Client;
+using Meridian.Client.Connection;
+using Meridian.Client.Discovery;
+using Meridian.Client.LoadBalancing;
+using Meridian.Client.Registration;
+using Meridian.Client.ServiceDiscovery;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.ServiceDiscovery;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+public static class MeridianClientExtensions
+{
+    /// <summary>
+    /// Reads the <c>Meridian</c> section and wires the whole client: the connection, discovery with its disk snapshot,
+    /// self-registration with health reporting, and Microsoft.Extensions.ServiceDiscovery resolution of service names
+    /// (so <c>AddHttpClient(..).AddServiceDiscovery()</c> and YARP resolve through Meridian). Add
+    /// <see cref="AddMeridianLoadBalancing"/> to an HttpClient for weighted, cluster-aware balancing.
+    /// </summary>
+    public static IHostApplicationBuilder AddMeridian(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddMeridianDiscovery();
+        builder.Services.AddMeridianServiceEndpointProvider();
+        if (builder.Configuration.GetValue($"{MeridianClientOptions.SectionName}:{nameof(MeridianClientOptions.Register)}", true))
+        {
+            builder.Services.AddMeridianRegistration();
+        }
+
+        return builder;
+    }
+
+    /// <summary>The connection, the push-fed cache with its disk snapshot, <see cref="IMeridianDiscovery"/> and the load balancer.</summary>
+    public static IServiceCollection AddMeridianDiscovery(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions<MeridianClientOptions>().BindConfiguration(MeridianClientOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MeridianClientOptions>, MeridianClientOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<SnapshotStore>();
+        services.TryAddSingleton<ServiceCache>();
+        services.TryAddSingleton<MeridianConnection>();
+        services.TryAddSingleton<MeridianDiscovery>();
+        services.TryAddSingleton<IMeridianDiscovery>(sp => sp.GetRequiredService<MeridianDiscovery>());
+        services.TryAddSingleton(sp => new MeridianLoadBalancer(
+            sp.GetRequiredService<MeridianDiscovery>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<MeridianClientOptions>>(),
+            sp.GetRequiredService<Logging.ILogger<MeridianLoadBalancer>>()));
+        services.TryAddTransient<MeridianLoadBalancingHandler>();
+        if (!services.Any(d => d.ServiceType == typeof(IHostedService) && d.ImplementationFactory?.Method.DeclaringType == typeof(MeridianClientExtensions)))
+        {
+            services.AddHostedService(sp => sp.GetRequiredService<SnapshotStore>());
+            services.AddHostedService(sp => sp.GetRequiredService<MeridianConnection>());
+            services.AddHostedService<EagerResolver>();
+        }
+
+        return services;
+    }
+
+    /// <summary>Registers this app when it has started and deregisters it when it stops; reports its health checks.</summary>
+    public static IServiceCollection AddMeridianRegistration(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddMeridianDiscovery();
+        services.TryAddSingleton<MeridianRegistrar>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, MeridianRegistrar>(sp => sp.GetRequiredService<MeridianRegistrar>()));
+        services.AddHealthChecks();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHealthCheckPublisher, MeridianHealthPublisher>());
+        return services;
+    }
+
+    /// <summary>
+    /// Lets Microsoft.Extensions.ServiceDiscovery resolve service names through Meridian. Registered ahead of the
+    /// configuration provider, so Meridian answers first for the names it knows.
+    /// </summary>
+    public static IServiceCollection AddMeridianServiceEndpointProvider(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddMeridianDiscovery();
+        services.AddServiceDiscoveryCore();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceEndpointProviderFactory, MeridianServiceEndpointProviderFactory>());
+        return services;
+    }
+
+    /// <summary>
+    /// Balances this client's calls to <c>http://&lt;service&gt;/…</c> over the service's instances by its configured rule,
+    /// retrying a refused connection on another instance. Use it instead of <c>AddServiceDiscovery()</c> on a client.
+    /// </summary>
+    public static IHttpClientBuilder AddMeridianLoadBalancing(this IHttpClientBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddMeridianDiscovery();
+        return builder.AddHttpMessageHandler<MeridianLoadBalancingHandler>();
+    }
+}
