@@ -20,10 +20,7 @@ public static class MeridianConfigurationExtensions
     public static IHostApplicationBuilder AddMeridianConfig(this IHostApplicationBuilder builder, Action<MeridianConfigOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var options = new MeridianConfigOptions();
-        var section = builder.Configuration.GetSection(SectionName);
-        section.Bind(options);
-        section.GetSection("Config").Bind(options);
+        var options = ReadOptions(builder.Configuration.GetSection(SectionName));
         configure?.Invoke(options);
 
         var source = new MeridianConfigurationSource(options, builder.Environment.ApplicationName, builder.Environment.EnvironmentName);
@@ -45,6 +42,40 @@ public static class MeridianConfigurationExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         return builder.Add(new MeridianConfigurationSource(options, applicationName, environment));
+    }
+
+    /// <summary>
+    /// Settings come from <c>Meridian:Config</c>; the namespace and the servers fall back to the <c>Meridian</c> section the
+    /// discovery client reads. Its addresses are client-connection ports, and by Meridian's (and Nacos's) convention the
+    /// HTTP port is that port minus 1000 (9848 → 8848); set <c>Meridian:Config:ServerAddresses</c> when it is not.
+    /// </summary>
+    internal static MeridianConfigOptions ReadOptions(IConfigurationSection meridian)
+    {
+        var options = new MeridianConfigOptions();
+        meridian.GetSection("Config").Bind(options);
+        if (meridian.GetSection("Config:Namespace").Value is null && meridian["Namespace"] is { Length: > 0 } ns)
+        {
+            options.Namespace = ns;
+        }
+
+        if (options.ServerAddresses.Count == 0)
+        {
+            options.ServerAddresses = [.. (meridian.GetSection("ServerAddresses").Get<string[]>() ?? []).Select(HttpAddressOf)];
+        }
+
+        return options;
+    }
+
+    internal static string HttpAddressOf(string connectionAddress)
+    {
+        var withScheme = connectionAddress.Contains("://", StringComparison.Ordinal) ? connectionAddress : "http://" + connectionAddress;
+        if (!Uri.TryCreate(withScheme, UriKind.Absolute, out var uri))
+        {
+            return connectionAddress;
+        }
+
+        var port = uri.IsDefaultPort ? 9848 : uri.Port;
+        return new UriBuilder(uri.Scheme == "https" ? "https" : "http", uri.Host, port > 1000 ? port - 1000 : port).Uri.ToString();
     }
 
     private sealed class LoggerAttachment(MeridianConfigurationSource source, ILoggerFactory loggers) : IHostedService

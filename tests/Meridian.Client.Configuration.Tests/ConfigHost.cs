@@ -34,7 +34,7 @@ public sealed class ConfigHost : IAsyncDisposable
         });
         var all = new Dictionary<string, string?>
         {
-            ["Meridian:ServerAddresses:0"] = server,
+            ["Meridian:Config:ServerAddresses:0"] = server,
             ["Meridian:Config:SnapshotDirectory"] = snapshots,
             ["Meridian:Config:LongPollTimeout"] = "00:00:30",
             ["Meridian:Config:RetryDelay"] = "00:00:00.200",

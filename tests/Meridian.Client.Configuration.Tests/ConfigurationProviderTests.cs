@@ -1,5 +1,6 @@
 using Meridian.Server.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
 
 namespace Meridian.Client.Configuration.Tests;
 
@@ -136,6 +137,26 @@ public sealed class ConfigurationProviderTests : IDisposable
 
         Assert.Equal("good", app.Configuration["pattern:dateformat"]);
         Assert.Equal("two", app.Configuration["pattern:greeting"]);
+    }
+
+    [Theory]
+    [InlineData("localhost:9848", "http://localhost:8848/")]
+    [InlineData("http://10.0.0.1:9900", "http://10.0.0.1:8900/")]
+    public void Client_connection_addresses_map_to_the_HTTP_port_below_them(string connection, string http) =>
+        Assert.Equal(http, MeridianConfigurationExtensions.HttpAddressOf(connection));
+
+    [Fact]
+    public void Config_servers_and_namespace_fall_back_to_the_discovery_settings()
+    {
+        var meridian = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Meridian:ServerAddresses:0"] = "a:9848",
+            ["Meridian:Namespace"] = "dev",
+            ["Meridian:Config:FileExtension"] = "json",
+        }).Build().GetSection("Meridian");
+        var options = MeridianConfigurationExtensions.ReadOptions(meridian);
+        Assert.Equal(["http://a:8848/"], options.ServerAddresses);
+        Assert.Equal(("dev", "json"), (options.Namespace, options.FileExtension));
     }
 
     [Fact]
