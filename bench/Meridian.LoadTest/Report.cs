@@ -1,0 +1,96 @@
+using System.Globalization;
+using System.Text;
+
+namespace Meridian.LoadTest;
+
+/// <summary>The Markdown table, the targets and the machine they were measured on.</summary>
+internal static class Report
+{
+    private sealed record Target(string Text, Func<IReadOnlyDictionary<string, Row>, (bool? Met, string Measured)> Check);
+
+    private static readonly Target[] Targets =
+    [
+        new("Registrations ≥ 30k/s", r => AtLeast(r, 30_000, "register", "register-large", "register-grpc")),
+        new("HTTP heartbeats ≥ 50k/s", r => AtLeast(r, 50_000, "heartbeat")),
+        new("Instance-list queries ≥ 60k/s", r => AtLeast(r, 60_000, "list")),
+        new("Config gets ≥ 50k/s", r => AtLeast(r, 50_000, "config-get")),
+        new("Durable config publishes ≥ 5k/s", r => AtLeast(r, 5_000, "publish")),
+        new("One change to 10k subscribers: last within 200 ms p99", r => AtMost(r, 200, "ms", "fanout-push-10000", "fanout-config-10000")),
+        new("≤ 1 KiB server memory per ephemeral instance", r => AtMost(r, 1024, "B", "instance-memory")),
+        new("Every row at least as good as etcd", r =>
+        {
+            var behind = r.Values.Where(x => x.Advantage < 1).Select(x => x.Id).ToList();
+            return (behind.Count == 0, behind.Count == 0 ? "all rows" : "behind on: " + string.Join(", ", behind));
+        }),
+    ];
+
+    private static (bool? Met, string Measured) AtLeast(IReadOnlyDictionary<string, Row> rows, double floor, params string[] ids)
+    {
+        var present = ids.Where(rows.ContainsKey).Select(id => rows[id]).ToList();
+        return present.Count == 0
+            ? (null, "not measured in this run")
+            : (present.All(x => x.Meridian >= floor), string.Join(", ", present.Select(x => Invariant($"{x.Id} {x.Meridian:N0}/s"))));
+    }
+
+    private static (bool? Met, string Measured) AtMost(IReadOnlyDictionary<string, Row> rows, double ceiling, string unit, params string[] ids)
+    {
+        var present = ids.Where(rows.ContainsKey).Select(id => rows[id]).ToList();
+        return present.Count == 0
+            ? (null, "not measured in this run")
+            : (present.All(x => x.Meridian <= ceiling), string.Join(", ", present.Select(x => Invariant($"{x.Id} {x.Meridian:N0} {unit}"))));
+    }
+
+    public static string ConsoleLine(Row r) => Invariant(
+        $"{r.Scenario,-62} Meridian {Value(r.Meridian),12} etcd {Value(r.Etcd),12} {r.Unit,-30} M/E {r.Ratio,6:0.00}  M p50/p99/p999 {r.MeridianLatency} | etcd {r.EtcdLatency}");
+
+    public static string Markdown(IReadOnlyList<Row> rows, Settings settings)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine(Invariant($"# Meridian vs etcd, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC ({(settings.Quick ? "quick" : "full")} run)"));
+        sb.AppendLine();
+        sb.AppendLine(Invariant($"Machine: {Environment.ProcessorCount} cores ({CpuModel()}), {MemoryGiB():0.0} GiB RAM, {Environment.OSVersion}. ") + Invariant(
+                                $"Load generator, Meridian and etcd share it. {settings.Concurrency} requests in flight; rows alternate Meridian then etcd."));
+        sb.AppendLine();
+        sb.AppendLine("Meridian / etcd is the raw ratio of the two values; **ahead** is read by the metric's direction " +
+                      "(more per second is better; fewer milliseconds or bytes is better). Latencies are per operation, in ms; " +
+                      "for fan-out rows they are each subscriber's delay from just before the change.");
+        sb.AppendLine();
+        sb.AppendLine("| Scenario | Metric | Meridian | etcd | Meridian / etcd | Meridian ahead | Meridian p50 / p99 / p999 ms | etcd p50 / p99 / p999 ms | Notes |");
+        sb.AppendLine("|---|---|--:|--:|--:|:-:|--:|--:|---|");
+        foreach (var r in rows)
+        {
+            sb.AppendLine(Invariant(
+                $"| {r.Scenario} | {r.Unit} | {Value(r.Meridian)} | {Value(r.Etcd)} | {r.Ratio:0.00} | {(r.Advantage >= 1 ? "yes" : "**no**")} | ") + Invariant(
+                $"{r.MeridianLatency?.ToString() ?? "—"} | {r.EtcdLatency?.ToString() ?? "—"} | {r.Note} |"));
+        }
+
+        sb.AppendLine();
+        sb.AppendLine("## Targets");
+        sb.AppendLine();
+        sb.AppendLine("| Target | Met | Measured |");
+        sb.AppendLine("|---|:-:|---|");
+        var byId = rows.ToDictionary(r => r.Id, StringComparer.Ordinal);
+        foreach (var t in Targets)
+        {
+            var (met, measured) = t.Check(byId);
+            sb.AppendLine($"| {t.Text} | {(met is null ? "—" : met.Value ? "yes" : "**no**")} | {measured} |");
+        }
+
+        return sb.ToString();
+    }
+
+    private static string Value(double v) => double.IsNaN(v) ? "—" : v >= 100 ? v.ToString("N0", CultureInfo.InvariantCulture) : v.ToString("0.0", CultureInfo.InvariantCulture);
+
+    private static string CpuModel() =>
+        File.Exists("/proc/cpuinfo")
+            ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU"
+            : "unknown CPU";
+
+    private static double MemoryGiB()
+    {
+        var line = File.Exists("/proc/meminfo") ? File.ReadLines("/proc/meminfo").FirstOrDefault(l => l.StartsWith("MemTotal:", StringComparison.Ordinal)) : null;
+        return line is null ? double.NaN : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1048576.0;
+    }
+
+    private static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}

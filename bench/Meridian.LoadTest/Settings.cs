@@ -1,0 +1,64 @@
+namespace Meridian.LoadTest;
+
+/// <summary>What to run and against what; <see cref="Quick"/> shrinks every bound so the suite fits in two minutes.</summary>
+internal sealed class Settings
+{
+    public required Uri MeridianHttp { get; init; }
+    public required Uri MeridianGrpc { get; init; }
+    public int MeridianPid { get; init; }
+    public required Uri Etcd { get; init; }
+    public int EtcdPid { get; init; }
+    public bool Quick { get; init; }
+    public required string OutputDirectory { get; init; }
+
+    /// <summary>In-flight requests: one HTTP/1.1 connection each for Meridian, the same number of gRPC calls for etcd.</summary>
+    public int Concurrency { get; init; } = 64;
+
+    public TimeSpan Duration => Quick ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(6);
+    public TimeSpan Warmup => Quick ? TimeSpan.FromSeconds(0.5) : TimeSpan.FromSeconds(1.5);
+    public int SmallRegistration => 10_000;
+    public int LargeRegistration => Quick ? 20_000 : 100_000;
+    public int Configs => Quick ? 2_000 : 10_000;
+    public int[] FanOuts => Quick ? [1_000] : [1_000, 10_000];
+    public int FanOutTrials => Quick ? 3 : 7;
+    public int InstancesPerService => 100;
+    public TimeSpan RegistrationTimeLimit => Quick ? TimeSpan.FromSeconds(15) : TimeSpan.FromSeconds(90);
+
+    public static Settings Parse(string[] args)
+    {
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        var quick = false;
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--quick")
+            {
+                quick = true;
+            }
+            else if (args[i].StartsWith("--", StringComparison.Ordinal) && i + 1 < args.Length)
+            {
+                map[args[i][2..]] = args[++i];
+            }
+            else
+            {
+                throw new ArgumentException($"Unexpected argument '{args[i]}'. " + Usage);
+            }
+        }
+
+        string Need(string name) => map.TryGetValue(name, out var v) ? v : throw new ArgumentException($"--{name} is required. " + Usage);
+        return new Settings
+        {
+            MeridianHttp = new Uri(Need("meridian")),
+            MeridianGrpc = new Uri(Need("meridian-grpc")),
+            MeridianPid = int.Parse(Need("meridian-pid"), System.Globalization.CultureInfo.InvariantCulture),
+            Etcd = new Uri(Need("etcd")),
+            EtcdPid = int.Parse(Need("etcd-pid"), System.Globalization.CultureInfo.InvariantCulture),
+            Quick = quick,
+            OutputDirectory = map.TryGetValue("out", out var o) ? o : "bench/results",
+            Concurrency = map.TryGetValue("concurrency", out var c) ? int.Parse(c, System.Globalization.CultureInfo.InvariantCulture) : 64,
+        };
+    }
+
+    private const string Usage =
+        "Usage: Meridian.LoadTest --meridian http://127.0.0.1:P --meridian-grpc http://127.0.0.1:G --meridian-pid PID " +
+        "--etcd http://127.0.0.1:E --etcd-pid PID [--out DIR] [--concurrency N] [--quick]";
+}

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Runs the Meridian vs etcd load test on this machine: installs etcd if missing, builds Release, starts a real
+# Meridian server and etcd on free loopback ports with temporary data directories, runs the suite, stops both.
+# Usage: bench/run.sh [--quick] [--concurrency N]
+# Writes bench/results/latest.md and bench/results/latest.png.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+ARTIFACTS="${BENCH_ARTIFACTS:-/tmp/art-bench}"
+OUT="${BENCH_OUT:-$ROOT/bench/results}"
+cd "$ROOT"
+
+if ! command -v etcd >/dev/null 2>&1; then
+  echo "Installing etcd (Debian package etcd-server)..."
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq etcd-server >/dev/null
+fi
+
+# Ten thousand held long-polls need as many sockets on each side.
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+
+echo "Building Release into $ARTIFACTS..."
+dotnet build src/Meridian.Server/Meridian.Server.csproj -c Release --artifacts-path "$ARTIFACTS" -v quiet -nologo | grep -E "error|Warn" || true
+dotnet build bench/Meridian.LoadTest/Meridian.LoadTest.csproj -c Release --artifacts-path "$ARTIFACTS" -v quiet -nologo | grep -E "error|Warn" || true
+SERVER_DLL="$ARTIFACTS/bin/Meridian.Server/release/Meridian.Server.dll"
+LOADTEST_DLL="$ARTIFACTS/bin/Meridian.LoadTest/release/Meridian.LoadTest.dll"
+[[ -f "$SERVER_DLL" && -f "$LOADTEST_DLL" ]] || { echo "Build failed: $SERVER_DLL or $LOADTEST_DLL is missing" >&2; exit 1; }
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+WORK="$(mktemp -d /tmp/meridian-bench.XXXXXX)"
+SERVER_PID=""
+ETCD_PID=""
+cleanup() {
+  [[ -n "$SERVER_PID" ]] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
+  [[ -n "$ETCD_PID" ]] && kill "$ETCD_PID" 2>/dev/null && wait "$ETCD_PID" 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+HTTP_PORT="$(free_port)"; GRPC_PORT="$(free_port)"; ETCD_PORT="$(free_port)"; ETCD_PEER="$(free_port)"
+
+# Instances outlive the whole run without heartbeats, so expiry never changes what a scenario measures.
+(cd "$(dirname "$SERVER_DLL")" && exec dotnet "$SERVER_DLL" \
+  --urls "http://127.0.0.1:$HTTP_PORT" \
+  --Meridian:Grpc:Port="$GRPC_PORT" \
+  --Meridian:Storage:Sqlite:DataDirectory="$WORK/meridian" \
+  --Meridian:Registry:HeartbeatTimeout=00:15:00 \
+  --Meridian:Registry:DeleteTimeout=00:30:00 \
+  --Logging:LogLevel:Default=Warning) >"$WORK/meridian.log" 2>&1 &
+SERVER_PID=$!
+
+etcd --name bench --data-dir "$WORK/etcd" \
+  --listen-client-urls "http://127.0.0.1:$ETCD_PORT" --advertise-client-urls "http://127.0.0.1:$ETCD_PORT" \
+  --listen-peer-urls "http://127.0.0.1:$ETCD_PEER" --initial-advertise-peer-urls "http://127.0.0.1:$ETCD_PEER" \
+  --initial-cluster "bench=http://127.0.0.1:$ETCD_PEER" --quota-backend-bytes 8589934592 \
+  --logger zap --log-level error >"$WORK/etcd.log" 2>&1 &
+ETCD_PID=$!
+
+for _ in $(seq 1 100); do
+  if curl -fsS "http://127.0.0.1:$HTTP_PORT/health/ready" >/dev/null 2>&1 && curl -fsS "http://127.0.0.1:$ETCD_PORT/health" >/dev/null 2>&1; then
+    break
+  fi
+  kill -0 "$SERVER_PID" 2>/dev/null || { echo "Meridian exited:" >&2; cat "$WORK/meridian.log" >&2; exit 1; }
+  kill -0 "$ETCD_PID" 2>/dev/null || { echo "etcd exited:" >&2; cat "$WORK/etcd.log" >&2; exit 1; }
+  sleep 0.2
+done
+echo "Meridian pid $SERVER_PID on $HTTP_PORT (gRPC $GRPC_PORT); $(etcd --version | head -1) pid $ETCD_PID on $ETCD_PORT"
+
+set +e
+dotnet "$LOADTEST_DLL" \
+  --meridian "http://127.0.0.1:$HTTP_PORT" --meridian-grpc "http://127.0.0.1:$GRPC_PORT" --meridian-pid "$SERVER_PID" \
+  --etcd "http://127.0.0.1:$ETCD_PORT" --etcd-pid "$ETCD_PID" --out "$OUT" "$@"
+STATUS=$?
+set -e
+if [[ $STATUS -ne 0 ]]; then
+  echo "--- Meridian log (tail) ---" >&2; tail -n 40 "$WORK/meridian.log" >&2
+  echo "--- etcd log (tail) ---" >&2; tail -n 20 "$WORK/etcd.log" >&2
+fi
+exit $STATUS
