@@ -12,6 +12,7 @@ public sealed class RawConnection : IAsyncDisposable
     private readonly AsyncDuplexStreamingCall<ClientMessage, ServerMessage> _call;
     private readonly Channel<ServerMessage> _received = Channel.CreateUnbounded<ServerMessage>();
     private readonly Task _reader;
+    private readonly List<ServerMessage> _unmatched = [];
     private ulong _nextRequest;
 
     private RawConnection(Uri address)
@@ -47,9 +48,20 @@ public sealed class RawConnection : IAsyncDisposable
         return reply.Ack;
     }
 
-    /// <summary>The next message that matches, skipping others; fails if the stream ends first.</summary>
+    /// <summary>
+    /// The next message that matches; others are kept for later calls, since the server may, for instance, send a
+    /// subscription's first push before the subscription's ack. Fails if the stream ends first.
+    /// </summary>
     public async Task<ServerMessage> NextAsync(Func<ServerMessage, bool> predicate, CancellationToken cancellationToken)
     {
+        var kept = _unmatched.FindIndex(m => predicate(m));
+        if (kept >= 0)
+        {
+            var earlier = _unmatched[kept];
+            _unmatched.RemoveAt(kept);
+            return earlier;
+        }
+
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(15));
         while (true)
@@ -59,6 +71,8 @@ public sealed class RawConnection : IAsyncDisposable
             {
                 return message;
             }
+
+            _unmatched.Add(message);
         }
     }
 
