@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# The Meridian demo in one command: a Meridian server, three user-service instances (two in cluster HZ, one in SH),
+# an order-service in HZ that balances same-cluster-first, and the demo configs. Ctrl+C stops everything.
+#
+# Ports can be moved with environment variables: MERIDIAN_HTTP_PORT (8848), MERIDIAN_GRPC_PORT (9848),
+# USER_PORTS ("8081 8082 8083"), ORDER_PORT (8090). MERIDIAN_DEMO_BIN names a folder that already holds
+# Meridian.Server.dll, UserService.dll and OrderService.dll, to skip the build.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+http_port=${MERIDIAN_HTTP_PORT:-8848}
+grpc_port=${MERIDIAN_GRPC_PORT:-9848}
+read -r -a user_ports <<< "${USER_PORTS:-8081 8082 8083}"
+order_port=${ORDER_PORT:-8090}
+work=$(mktemp -d "${TMPDIR:-/tmp}/meridian-demo.XXXXXX")
+meridian="http://127.0.0.1:$http_port"
+pids=()
+
+stop() {
+  trap - INT TERM EXIT
+  if [ ${#pids[@]} -gt 0 ]; then
+    echo "Stopping ${#pids[@]} processes..."
+    kill -TERM "${pids[@]}" 2>/dev/null || true
+    wait "${pids[@]}" 2>/dev/null || true
+  fi
+  rm -rf "$work"
+  echo "Demo stopped."
+}
+trap stop EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+if [ -n "${MERIDIAN_DEMO_BIN:-}" ]; then
+  server_dll="$MERIDIAN_DEMO_BIN/Meridian.Server.dll"
+  user_dll="$MERIDIAN_DEMO_BIN/UserService.dll"
+  order_dll="$MERIDIAN_DEMO_BIN/OrderService.dll"
+else
+  echo "Building Meridian and the samples..."
+  for project in src/Meridian.Server samples/UserService samples/OrderService; do
+    dotnet build "$root/$project" -c Release --artifacts-path "$work/build" -v quiet -nologo > "$work/build.log" 2>&1 \
+      || { cat "$work/build.log"; exit 1; }
+  done
+  server_dll="$work/build/bin/Meridian.Server/release/Meridian.Server.dll"
+  user_dll="$work/build/bin/UserService/release/UserService.dll"
+  order_dll="$work/build/bin/OrderService/release/OrderService.dll"
+fi
+
+start() { # name, dll, arguments; output goes to $work/name.log
+  local name=$1 dll=$2; shift 2
+  # Each app runs from its own folder, so it finds its own appsettings.json.
+  dotnet "$dll" --contentRoot "$(dirname "$dll")" "$@" > "$work/$name.log" 2>&1 &
+  pids+=($!)
+  echo "  started $name (pid $!)"
+}
+
+wait_for() { # url: up to 60 s for it to answer
+  for _ in $(seq 1 120); do
+    curl -fs -o /dev/null "$1" && return 0
+    sleep 0.5
+  done
+  echo "Timed out waiting for $1; logs are in $work" >&2
+  return 1
+}
+
+echo "Starting Meridian on $meridian (client connections on $grpc_port)..."
+start meridian "$server_dll" --urls "http://127.0.0.1:$http_port" --Meridian:Grpc:Port="$grpc_port" \
+  --Meridian:Storage:Sqlite:DataDirectory="$work/meridian-data" --Logging:LogLevel:Default=Warning
+wait_for "$meridian/health/ready"
+
+echo "Publishing the demo configs..."
+publish() { # dataId, content
+  curl -fs -X PUT "$meridian/v1/namespaces/public/groups/DEFAULT_GROUP/configs/$1" \
+    -H 'content-type: application/json' \
+    -d "$(printf '{"type":"yaml","content":%s}' "$(printf '%s' "$2" | python3 -c 'import json,sys; print(json.dumps(sys.stdin.read()))')")" > /dev/null
+}
+publish userservice.yaml $'pattern:\n  greeting: Hello from the shared userservice.yaml'
+publish userservice-dev.yaml $'pattern:\n  dateformat: yyyy-MM-dd HH:mm:ss'
+
+common=(--Meridian:ServerAddresses:0="127.0.0.1:$grpc_port" --Meridian:Config:ServerAddresses:0="$meridian"
+        --Meridian:Config:Environment=dev --Logging:LogLevel:Default=Warning)
+clusters=(HZ HZ SH)
+echo "Starting three user-service instances..."
+for i in 0 1 2; do
+  start "userservice-$((i + 1))" "$user_dll" --urls "http://127.0.0.1:${user_ports[$i]}" "${common[@]}" \
+    --Meridian:ServiceName=userservice --Meridian:Config:ApplicationName=userservice --Meridian:ClusterName="${clusters[$i]}" \
+    --Database:Path="$work/users-$((i + 1)).db"
+done
+echo "Starting the order-service (HZ, same-cluster-first)..."
+start orderservice "$order_dll" --urls "http://127.0.0.1:$order_port" "${common[@]}" \
+  --Meridian:ServiceName=orderservice --Meridian:ClusterName=HZ --Meridian:Register=true \
+  --Meridian:LoadBalancing:Services:userservice:Rule=SameClusterFirst --Database:Path="$work/orders.db"
+
+for port in "${user_ports[@]}"; do wait_for "http://127.0.0.1:$port/user/1"; done
+wait_for "http://127.0.0.1:$order_port/order/101"
+
+cat <<MSG
+
+Demo ready. Try:
+  curl http://127.0.0.1:$order_port/order/101          # an order with its user, fetched from a user-service in HZ
+  curl http://127.0.0.1:${user_ports[0]}/user/now              # the time, formatted by pattern:dateformat from Meridian
+  curl "$meridian/v1/namespaces/public/groups/DEFAULT_GROUP/services/userservice/instances"
+  $meridian/docs                               # the API reference
+Change the date format while everything runs:
+  curl -X PUT $meridian/v1/namespaces/public/groups/DEFAULT_GROUP/configs/userservice-dev.yaml \\
+    -H 'content-type: application/json' -d '{"type":"yaml","content":"pattern:\\n  dateformat: HH:mm"}'
+Processes: ${pids[*]}
+Logs: $work
+Press Ctrl+C to stop.
+MSG
+
+wait

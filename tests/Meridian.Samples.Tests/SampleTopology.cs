@@ -1,0 +1,80 @@
+using System.Net.Http.Json;
+
+namespace Meridian.Samples.Tests;
+
+/// <summary>
+/// The demo's topology as real processes on free ports: a Meridian server, user-services in HZ and SH, and
+/// order-services, each with its own database.
+/// </summary>
+public sealed class SampleTopology : IAsyncDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    private readonly List<AppProcess> _processes = [];
+    private readonly string _work = Directory.CreateTempSubdirectory("meridian-samples-").FullName;
+
+    public Uri Meridian { get; private set; } = null!;
+    public string ClientAddress { get; private set; } = "";
+    public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(30) };
+
+    public static async Task<SampleTopology> StartServerAsync(CancellationToken cancellationToken)
+    {
+        var topology = new SampleTopology();
+        var server = topology.Track(AppProcess.StartDotnet("Meridian.Server.dll",
+            "--urls", "http://127.0.0.1:0", "--Meridian:Grpc:Port=0", $"--Meridian:Storage:Sqlite:DataDirectory={topology._work}/meridian"));
+        var http = await server.WaitForAsync(@"Meridian HTTP API .* on (http://[^\s;]+)", StartTimeout, cancellationToken);
+        var grpc = await server.WaitForAsync(@"Meridian client connections \(gRPC, HTTP/2\) on (\S+)", StartTimeout, cancellationToken);
+        topology.Meridian = new Uri(http.Groups[1].Value);
+        topology.ClientAddress = grpc.Groups[1].Value;
+        return topology;
+    }
+
+    public async Task PublishAsync(string dataId, string yaml, CancellationToken cancellationToken, string ns = "public")
+    {
+        var response = await Http.PutAsJsonAsync(new Uri(Meridian, $"v1/namespaces/{ns}/groups/DEFAULT_GROUP/configs/{dataId}"), new { content = yaml, type = "yaml" }, cancellationToken);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync(cancellationToken));
+    }
+
+    public async Task<(AppProcess Process, Uri Address)> StartUserServiceAsync(string name, string cluster, CancellationToken cancellationToken, string ns = "public") =>
+        await StartAppAsync("UserService.dll", name, cancellationToken,
+            "--Meridian:ServiceName=userservice", "--Meridian:Config:ApplicationName=userservice", $"--Meridian:ClusterName={cluster}",
+            $"--Meridian:Namespace={ns}");
+
+    public async Task<(AppProcess Process, Uri Address)> StartOrderServiceAsync(string name, string cluster, CancellationToken cancellationToken, string ns = "public") =>
+        await StartAppAsync("OrderService.dll", name, cancellationToken,
+            "--Meridian:ServiceName=orderservice", $"--Meridian:ClusterName={cluster}", $"--Meridian:Namespace={ns}",
+            "--Meridian:LoadBalancing:Services:userservice:Rule=SameClusterFirst");
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var process in Enumerable.Reverse(_processes))
+        {
+            await process.DisposeAsync();
+        }
+
+        Http.Dispose();
+        Directory.Delete(_work, recursive: true);
+    }
+
+    private async Task<(AppProcess, Uri)> StartAppAsync(string dll, string name, CancellationToken cancellationToken, params string[] args)
+    {
+        var app = Track(AppProcess.StartDotnet(dll,
+        [
+            "--urls", "http://127.0.0.1:0",
+            $"--Meridian:ServerAddresses:0={ClientAddress}",
+            $"--Meridian:Config:ServerAddresses:0={Meridian}",
+            "--Meridian:Config:Environment=dev",
+            $"--Meridian:Config:SnapshotDirectory={_work}/{name}-config",
+            $"--Meridian:Discovery:SnapshotDirectory={_work}/{name}-discovery",
+            $"--Database:Path={_work}/{name}.db",
+            .. args,
+        ]));
+        var listening = await app.WaitForAsync(@"Now listening on: (http://\S+)", StartTimeout, cancellationToken);
+        return (app, new Uri(listening.Groups[1].Value));
+    }
+
+    private AppProcess Track(AppProcess process)
+    {
+        _processes.Add(process);
+        return process;
+    }
+}
