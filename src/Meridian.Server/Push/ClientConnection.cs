@@ -8,14 +8,18 @@ internal sealed class ClientConnection : IDisposable
     private readonly CancellationTokenSource _closed;
     private long _lastHeard;
 
-    public ClientConnection(string clientId, string clientName, string peer, int maxPendingReplies, long now, CancellationToken callAborted)
+    /// <param name="serverStopping">Ends the stream when the server shuts down, so clients move to another server at
+    /// once instead of holding the shutdown until its timeout.</param>
+    public ClientConnection(
+        string clientId, string clientName, string peer, int maxPendingReplies, long now, CancellationToken callAborted,
+        CancellationToken serverStopping = default)
     {
         ClientId = clientId;
         ClientName = clientName;
         Peer = peer;
         StreamId = Guid.NewGuid().ToString("N");
         Outbox = new Outbox(maxPendingReplies);
-        _closed = CancellationTokenSource.CreateLinkedTokenSource(callAborted);
+        _closed = CancellationTokenSource.CreateLinkedTokenSource(callAborted, serverStopping);
         _lastHeard = now;
     }
 

@@ -15,6 +15,7 @@ internal sealed partial class ConnectionService(
     PushHub hub,
     ConnectionTracker tracker,
     TimeProvider time,
+    IHostApplicationLifetime lifetime,
     IOptions<ConnectionOptions> options,
     ILogger<ConnectionService> logger)
 {
@@ -30,7 +31,8 @@ internal sealed partial class ConnectionService(
             context.Peer,
             settings.MaxPendingReplies,
             time.GetTimestamp(),
-            context.CancellationToken);
+            context.CancellationToken,
+            lifetime.ApplicationStopping);
         tracker.Attach(connection);
         LogConnected(logger, connection.ClientId, connection.ClientName, connection.Peer, connection.StreamId);
         connection.Reply(new ServerMessage
