@@ -82,6 +82,19 @@ public sealed class LifecycleTests
     }
 
     [Fact]
+    public async Task A_client_moves_past_an_unreachable_server_to_the_next_in_its_list()
+    {
+        await using var server = await ServerHost.StartAsync();
+        string[] servers = ["127.0.0.1:1", server.ClientAddress];
+        await using var provider = await ClientApp.StartAsync("provider", servers, "failover-svc");
+        await using var watcher = await ClientApp.StartAsync("watcher", servers);
+
+        var list = await watcher.Discovery.WaitForServingAsync("failover-svc", 1);
+
+        Assert.Equal(provider.Port, list.Serving[0].Port);
+    }
+
+    [Fact]
     public async Task A_lookup_with_no_server_and_no_snapshot_answers_empty_instead_of_throwing()
     {
         await using var lonely = await ClientApp.StartAsync(
