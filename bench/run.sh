@@ -69,6 +69,15 @@ for _ in $(seq 1 100); do
 done
 echo "Meridian pid $SERVER_PID on $HTTP_PORT (gRPC $GRPC_PORT); $(etcd --version | head -1) pid $ETCD_PID on $ETCD_PORT"
 
+# BENCH_TRACE=FILE samples the server's CPU for BENCH_TRACE_SECONDS (default 30) from the start of the suite:
+# `dotnet-trace report FILE topN --inclusive` then says where the server's time goes.
+if [[ -n "${BENCH_TRACE:-}" ]]; then
+  command -v dotnet-trace >/dev/null 2>&1 || export PATH="$PATH:$HOME/.dotnet/tools"
+  command -v dotnet-trace >/dev/null 2>&1 || dotnet tool install -g dotnet-trace >/dev/null
+  dotnet-trace collect -p "$SERVER_PID" --profile dotnet-common,dotnet-sampled-thread-time -o "$BENCH_TRACE" \
+    --duration "00:00:00:$(printf '%02d' "${BENCH_TRACE_SECONDS:-30}")" >"$BENCH_TRACE.log" 2>&1 &
+fi
+
 set +e
 dotnet "$LOADTEST_DLL" \
   --meridian "http://127.0.0.1:$HTTP_PORT" --meridian-grpc "http://127.0.0.1:$GRPC_PORT" --meridian-pid "$SERVER_PID" \

@@ -12,13 +12,15 @@ internal static class Chart
         for (var i = 0; i < rows.Count; i++)
         {
             var r = rows[i];
-            var value = double.IsFinite(r.Advantage) ? r.Advantage : 0;
+            // A negative or missing reading (memory noise) has no meaningful ratio: drawn as an empty bar marked n/a.
+            var valid = double.IsFinite(r.Advantage) && r.Meridian >= 0 && r.Etcd >= 0;
+            var value = valid ? r.Advantage : 0;
             bars.Add(new Bar
             {
                 Position = rows.Count - 1 - i,
                 Value = value,
                 FillColor = value >= 1 ? Colors.SeaGreen : Colors.IndianRed,
-                Label = value.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture) + "×",
+                Label = valid ? value.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture) + "×" : "n/a",
             });
         }
 

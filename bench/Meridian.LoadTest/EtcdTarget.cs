@@ -44,20 +44,20 @@ internal sealed class EtcdTarget : IDisposable
 
     private static ByteString Key(string s) => ByteString.CopyFromUtf8(s);
 
-    private string InstanceKey(string prefix, long i) =>
-        "/services/" + Naming.Service(prefix, i, _settings.InstancesPerService) + "/" + Naming.InstanceId(i);
+    private static string InstanceKey(string prefix, long i, int count) =>
+        "/services/" + Naming.Service(prefix, i, Naming.Services(count)) + "/" + Naming.InstanceId(i);
 
     public static string ServicePrefix(string service) => "/services/" + service + "/";
 
     public async Task<Measurement> RegisterAsync(string prefix, int count, TimeSpan limit, CancellationToken ct)
     {
         var leases = _leases[prefix] = new long[count];
-        var result = await Load.RunAsync(_settings.Concurrency, count, limit, async (i, w, c) =>
+        var result = await Load.RunAsync(Pid, _settings.Concurrency, count, limit, async (i, w, c) =>
         {
             var client = Client(w);
             var lease = await client.LeaseGrantAsync(new LeaseGrantRequest { TTL = 900 }, cancellationToken: c);
             var value = string.Create(CultureInfo.InvariantCulture, $$"""{"ip":"{{Naming.Ip(i)}}","port":{{Naming.Port(i)}}}""");
-            await client.PutAsync(new PutRequest { Key = Key(InstanceKey(prefix, i)), Value = Key(value), Lease = lease.ID }, cancellationToken: c);
+            await client.PutAsync(new PutRequest { Key = Key(InstanceKey(prefix, i, count)), Value = Key(value), Lease = lease.ID }, cancellationToken: c);
             leases[i] = lease.ID;
         }, ct);
         return result;
@@ -72,7 +72,7 @@ internal sealed class EtcdTarget : IDisposable
             .Select(w => new Lease.LeaseClient(_channels[w % Channels]).LeaseKeepAlive(cancellationToken: stop.Token)).ToArray();
         try
         {
-            return await Load.RunAsync(_settings.Concurrency, long.MaxValue, duration, async (i, w, c) =>
+            return await Load.RunAsync(Pid, _settings.Concurrency, long.MaxValue, duration, async (i, w, c) =>
             {
                 var call = calls[w];
                 await call.RequestStream.WriteAsync(new LeaseKeepAliveRequest { ID = leases[i % leases.Length] }, c);
@@ -100,7 +100,7 @@ internal sealed class EtcdTarget : IDisposable
     public async Task<Measurement> ListAsync(string service, int expected, TimeSpan duration, CancellationToken ct)
     {
         var prefix = ServicePrefix(service);
-        return await Load.RunAsync(_settings.Concurrency, long.MaxValue, duration, async (_, w, c) =>
+        return await Load.RunAsync(Pid, _settings.Concurrency, long.MaxValue, duration, async (_, w, c) =>
         {
             var range = await Client(w).GetRangeAsync(prefix, cancellationToken: c);
             if (range.Kvs.Count != expected)
@@ -114,7 +114,7 @@ internal sealed class EtcdTarget : IDisposable
         await _clients[0].PutAsync(new PutRequest { Key = Key(key), Value = Key(value) }, cancellationToken: ct);
 
     public Task<Measurement> GetAsync(string key, TimeSpan duration, CancellationToken ct) =>
-        Load.RunAsync(_settings.Concurrency, long.MaxValue, duration, async (_, w, c) =>
+        Load.RunAsync(Pid, _settings.Concurrency, long.MaxValue, duration, async (_, w, c) =>
         {
             var got = await Client(w).GetAsync(key, cancellationToken: c);
             if (got.Kvs.Count != 1)
@@ -124,7 +124,7 @@ internal sealed class EtcdTarget : IDisposable
         }, ct);
 
     public Task<Measurement> PutManyAsync(string prefix, int count, TimeSpan duration, int bytes, CancellationToken ct) =>
-        Load.RunAsync(_settings.Concurrency, count, duration, async (i, w, c) =>
+        Load.RunAsync(Pid, _settings.Concurrency, count, duration, async (i, w, c) =>
             await Client(w).PutAsync(new PutRequest
             {
                 Key = Key(string.Create(CultureInfo.InvariantCulture, $"/configs/public/DEFAULT_GROUP/{prefix}-{i}")),

@@ -27,7 +27,11 @@ internal sealed record Latency(double P50, double P99, double P999, double Max, 
 }
 
 /// <summary>A throughput run: how many operations succeeded per second, with their latency.</summary>
-internal sealed record Measurement(double OpsPerSecond, Latency Latency, long Succeeded, long Failed, double Seconds, string? FirstError);
+internal sealed record Measurement(double OpsPerSecond, Latency Latency, long Succeeded, long Failed, double Seconds, string? FirstError, double ServerCpuSeconds)
+{
+    /// <summary>The server's own CPU time per successful operation, in microseconds.</summary>
+    public double ServerCpuMicrosPerOp => Succeeded == 0 ? double.NaN : ServerCpuSeconds * 1e6 / Succeeded;
+}
 
 /// <summary>
 /// Runs one operation from many workers at once, bounded by a count and a time, recording each call's latency.
@@ -39,9 +43,10 @@ internal static class Load
 
     public static LongHistogram NewHistogram() => new(MaxMicros, 3);
 
-    public static async Task<Measurement> RunAsync(int concurrency, long count, TimeSpan duration,
+    public static async Task<Measurement> RunAsync(int serverPid, int concurrency, long count, TimeSpan duration,
         Func<long, int, CancellationToken, ValueTask> operation, CancellationToken ct)
     {
+        var cpuBefore = ProcessStats.CpuSeconds(serverPid);
         long next = -1;
         long failed = 0;
         string? firstError = null;
@@ -88,6 +93,7 @@ internal static class Load
             total.Add(h);
         }
 
-        return new Measurement(total.TotalCount / seconds, Latency.From(total), total.TotalCount, failed, seconds, firstError);
+        var cpu = ProcessStats.CpuSeconds(serverPid) - cpuBefore;
+        return new Measurement(total.TotalCount / seconds, Latency.From(total), total.TotalCount, failed, seconds, firstError, cpu);
     }
 }

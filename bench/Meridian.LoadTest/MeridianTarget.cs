@@ -32,21 +32,21 @@ internal sealed class MeridianTarget : IDisposable
         $$"""{"ip":"{{Naming.Ip(i)}}","port":{{Naming.Port(i)}},"ephemeral":true,"instanceId":"{{Naming.InstanceId(i)}}"}"""));
 
     public Task<Measurement> RegisterAsync(string prefix, int count, TimeSpan limit, CancellationToken ct) =>
-        Load.RunAsync(_settings.Concurrency, count, limit, async (i, _, c) =>
-            await Http.SendAsync(_http, HttpMethod.Post, Instances(Naming.Service(prefix, i, _settings.InstancesPerService)), Registration(i), c), ct);
+        Load.RunAsync(Pid, _settings.Concurrency, count, limit, async (i, _, c) =>
+            await Http.SendAsync(_http, HttpMethod.Post, Instances(Naming.Service(prefix, i, Naming.Services(count))), Registration(i), c), ct);
 
     public Task<Measurement> HeartbeatAsync(string prefix, int instances, TimeSpan duration, CancellationToken ct) =>
-        Load.RunAsync(_settings.Concurrency, long.MaxValue, duration, async (i, _, c) =>
+        Load.RunAsync(Pid, _settings.Concurrency, long.MaxValue, duration, async (i, _, c) =>
         {
             var n = i % instances;
-            var path = Instances(Naming.Service(prefix, n, _settings.InstancesPerService)) + "/" + Naming.InstanceId(n) + "/heartbeat";
+            var path = Instances(Naming.Service(prefix, n, Naming.Services(instances))) + "/" + Naming.InstanceId(n) + "/heartbeat";
             await Http.SendAsync(_http, HttpMethod.Put, path, null, c);
         }, ct);
 
     public Task<Measurement> ListAsync(string service, TimeSpan duration, CancellationToken ct)
     {
         var path = Instances(service) + "?healthyOnly=true";
-        return Load.RunAsync(_settings.Concurrency, long.MaxValue, duration, async (_, _, c) => await Http.SendAsync(_http, HttpMethod.Get, path, null, c), ct);
+        return Load.RunAsync(Pid, _settings.Concurrency, long.MaxValue, duration, async (_, _, c) => await Http.SendAsync(_http, HttpMethod.Get, path, null, c), ct);
     }
 
     public async Task<int> CountInstancesAsync(string service, CancellationToken ct)
@@ -68,11 +68,11 @@ internal sealed class MeridianTarget : IDisposable
     public Task<Measurement> ConfigGetAsync(string dataId, TimeSpan duration, CancellationToken ct)
     {
         var path = Config(dataId);
-        return Load.RunAsync(_settings.Concurrency, long.MaxValue, duration, async (_, _, c) => await Http.SendAsync(_http, HttpMethod.Get, path, null, c), ct);
+        return Load.RunAsync(Pid, _settings.Concurrency, long.MaxValue, duration, async (_, _, c) => await Http.SendAsync(_http, HttpMethod.Get, path, null, c), ct);
     }
 
     public Task<Measurement> ConfigPublishAsync(string prefix, int count, TimeSpan duration, int bytes, CancellationToken ct) =>
-        Load.RunAsync(_settings.Concurrency, count, duration, async (i, _, c) =>
+        Load.RunAsync(Pid, _settings.Concurrency, count, duration, async (i, _, c) =>
             await Http.SendAsync(_http, HttpMethod.Put, Config(string.Create(CultureInfo.InvariantCulture, $"{prefix}-{i}")), PublishBody(Naming.ConfigContent(i, bytes)), c), ct);
 
     /// <summary>
@@ -203,7 +203,7 @@ internal sealed class MeridianTarget : IDisposable
 
         try
         {
-            return await Load.RunAsync(_settings.Concurrency, count, limit, async (i, w, c) =>
+            return await Load.RunAsync(Pid, _settings.Concurrency, count, limit, async (i, w, c) =>
             {
                 var call = calls[w];
                 var id = (ulong)i + 1;
@@ -212,7 +212,7 @@ internal sealed class MeridianTarget : IDisposable
                     RequestId = id,
                     RegisterInstance = new RegisterInstance
                     {
-                        Service = new ServiceRef { Namespace = Ns, Group = Group, Service = Naming.Service(prefix, i, _settings.InstancesPerService) },
+                        Service = new ServiceRef { Namespace = Ns, Group = Group, Service = Naming.Service(prefix, i, Naming.Services(count)) },
                         InstanceId = Naming.InstanceId(i),
                         Ip = Naming.Ip(i),
                         Port = Naming.Port(i),

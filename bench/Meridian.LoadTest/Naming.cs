@@ -3,12 +3,17 @@ using System.Globalization;
 namespace Meridian.LoadTest;
 
 /// <summary>
-/// How benchmark instances are named and laid out, shared by both targets so they hold the same data: instance i
-/// belongs to service <c>{prefix}-{i / 100}</c> and has a loopback address (nothing ever connects to it).
+/// How benchmark instances are named and laid out, shared by both targets so they hold the same data: N instances
+/// fill N/100 services of 100, instance i in service <c>{prefix}-{i mod N/100}</c>, so concurrent registrations
+/// spread over services as they do in a fleet; each has a loopback address (nothing ever connects to it).
 /// </summary>
 internal static class Naming
 {
-    public static string Service(string prefix, long i, int perService) => string.Create(CultureInfo.InvariantCulture, $"{prefix}-{i / perService:D5}");
+    public const int InstancesPerService = 100;
+
+    public static int Services(long instances) => (int)Math.Max(1, instances / InstancesPerService);
+
+    public static string Service(string prefix, long i, int services) => string.Create(CultureInfo.InvariantCulture, $"{prefix}-{i % services:D5}");
 
     public static string InstanceId(long i) => string.Create(CultureInfo.InvariantCulture, $"i{i}");
 

@@ -14,6 +14,7 @@ using var meridian = new MeridianTarget(settings);
 using var etcd = new EtcdTarget(settings);
 var rows = new List<Row>();
 var d = settings.Duration;
+const int ConfigBytes = 512;
 
 void Add(Row row)
 {
@@ -21,82 +22,108 @@ void Add(Row row)
     Console.WriteLine(Report.ConsoleLine(row));
 }
 
+// Resident memory is read while both servers carry the same steady load (heartbeats on the small set), so the
+// allocation budget the garbage collectors hold is the same in the reading before and the reading after.
+async Task<(long Meridian, long Etcd)> SettledMemoryAsync()
+{
+    await meridian.HeartbeatAsync("reg", settings.SmallRegistration, TimeSpan.FromSeconds(1), ct);
+    var m = ProcessStats.ResidentBytes(meridian.Pid);
+    await etcd.HeartbeatAsync("reg", TimeSpan.FromSeconds(1), ct);
+    return (m, ProcessStats.ResidentBytes(etcd.Pid));
+}
+
 Console.WriteLine($"Meridian {settings.MeridianHttp} (gRPC {settings.MeridianGrpc}) vs etcd {settings.Etcd}; " +
                   $"{settings.Concurrency} in flight; {(settings.Quick ? "quick" : "full")} run");
 
-// Registration: Meridian first, etcd second, for every row (alternating on the same machine).
+// Every row runs Meridian first and etcd second (alternating on the same machine), each after a warm-up.
 var small = settings.SmallRegistration;
+await meridian.RegisterAsync("warm", settings.WarmupRegistration, settings.RegistrationTimeLimit, ct);
+await etcd.RegisterAsync("warm", settings.WarmupRegistration, settings.RegistrationTimeLimit, ct);
 var mReg = await meridian.RegisterAsync("reg", small, settings.RegistrationTimeLimit, ct);
 var eReg = await etcd.RegisterAsync("reg", small, settings.RegistrationTimeLimit, ct);
 Add(Row.Throughput("register", $"Register {small / 1000}k ephemeral instances (HTTP)", mReg, eReg,
     "Meridian: POST …/instances; etcd: LeaseGrant + Put with that lease, per instance"));
 
-// Heartbeats right after, so every instance is alive.
-await meridian.HeartbeatAsync("reg", small, settings.Warmup, ct);
-await etcd.HeartbeatAsync("reg", settings.Warmup, ct);
-Add(Row.Throughput("heartbeat", $"Heartbeats over {small / 1000}k instances", await meridian.HeartbeatAsync("reg", small, d, ct),
-    await etcd.HeartbeatAsync("reg", d, ct), "Meridian: PUT …/heartbeat; etcd: LeaseKeepAlive round trip on one stream per worker"));
-
-var grpcReg = await meridian.RegisterOverConnectionAsync("grpc", small, settings.RegistrationTimeLimit, ct);
-Add(Row.Throughput("register-grpc", $"Register {small / 1000}k ephemeral instances (client connection)", grpcReg, eReg,
-    $"Meridian: RegisterInstance + Ack over {settings.Concurrency} gRPC connections; etcd: the same LeaseGrant + Put row as above"));
-
-// Instance list of a 100-instance service (the first service of the registration above).
-var listed = Naming.Service("reg", 0, settings.InstancesPerService);
-var count = await meridian.CountInstancesAsync(listed, ct);
-await meridian.ListAsync(listed, settings.Warmup, ct);
-await etcd.ListAsync(listed, settings.InstancesPerService, settings.Warmup, ct);
-Add(Row.Throughput("list", $"Instance list of a {count}-instance service", await meridian.ListAsync(listed, d, ct),
-    await etcd.ListAsync(listed, settings.InstancesPerService, d, ct), "Meridian: GET …/instances?healthyOnly=true; etcd: prefix range"));
-
-// Config get.
-const int ConfigBytes = 512;
-await meridian.PublishAsync("bench-get", Naming.ConfigContent(0, ConfigBytes), ct);
-await etcd.PutAsync("/configs/public/DEFAULT_GROUP/bench-get", Naming.ConfigContent(0, ConfigBytes), ct);
-await meridian.ConfigGetAsync("bench-get", settings.Warmup, ct);
-await etcd.GetAsync("/configs/public/DEFAULT_GROUP/bench-get", settings.Warmup, ct);
-Add(Row.Throughput("config-get", $"Config get ({ConfigBytes} B)", await meridian.ConfigGetAsync("bench-get", d, ct),
-    await etcd.GetAsync("/configs/public/DEFAULT_GROUP/bench-get", d, ct), "Meridian: GET …/configs/{dataId}; etcd: Range on one key"));
-
-// Durable publishes of distinct configs; the server's memory around it gives the cost of a config.
-var configs = settings.Configs;
-var mBefore = ProcessMemory.ResidentBytes(meridian.Pid);
-var eBefore = ProcessMemory.ResidentBytes(etcd.Pid);
-var mPub = await meridian.ConfigPublishAsync("cfg", configs, TimeSpan.FromSeconds(60), ConfigBytes, ct);
-var mConfigBytes = (ProcessMemory.ResidentBytes(meridian.Pid) - mBefore) / (double)Math.Max(1, mPub.Succeeded);
-var ePub = await etcd.PutManyAsync("cfg", configs, TimeSpan.FromSeconds(60), ConfigBytes, ct);
-var eConfigBytes = (ProcessMemory.ResidentBytes(etcd.Pid) - eBefore) / (double)Math.Max(1, ePub.Succeeded);
-Add(Row.Throughput("publish", $"Durable config publish ({configs / 1000}k distinct, {ConfigBytes} B)", mPub, ePub,
-    "Meridian: PUT …/configs/{dataId}, SQLite synchronous=FULL with history; etcd: Put (WAL fsync)"));
-Add(new Row("config-memory", $"Server memory per config ({ConfigBytes} B content)", "bytes (RSS delta)", false, mConfigBytes, eConfigBytes, null, null,
-    $"VmRSS after minus before the {configs:N0} publishes, divided by their number"));
-
-// Push fan-out: config long-polls against watches, then client-connection subscriptions against watches.
-foreach (var n in settings.FanOuts)
+if (settings.Runs("heartbeat"))
 {
-    var mFan = await meridian.LongPollFanOutAsync(n, settings.FanOutTrials, ct);
-    var eFan = await etcd.WatchFanOutAsync(n, settings.FanOutTrials, ct);
-    Add(Row.FanOut($"fanout-config-{n}", $"One config publish to {n:N0} long-poll listeners", mFan, eFan,
-        $"Meridian: {n:N0} held POST /v1/configs/listener, one connection each; etcd: {n:N0} watches on the key"));
-    var mPush = await meridian.ServicePushFanOutAsync(n, settings.FanOutTrials, ct);
-    Add(Row.FanOut($"fanout-push-{n}", $"One instance change pushed to {n:N0} subscribers", mPush, eFan,
-        $"Meridian: {n:N0} gRPC client connections subscribed to the service; etcd: the watch row above"));
+    await meridian.HeartbeatAsync("reg", small, settings.Warmup, ct);
+    await etcd.HeartbeatAsync("reg", settings.Warmup, ct);
+    Add(Row.Throughput("heartbeat", $"Heartbeats over {small / 1000}k instances", await meridian.HeartbeatAsync("reg", small, d, ct),
+        await etcd.HeartbeatAsync("reg", d, ct), "Meridian: PUT …/heartbeat; etcd: LeaseKeepAlive round trip on one stream per worker"));
 }
 
-// Large registration last: it leaves the most state behind. Memory is read before and after.
-var large = settings.LargeRegistration;
-mBefore = ProcessMemory.ResidentBytes(meridian.Pid);
-var mLarge = await meridian.RegisterAsync("big", large, settings.RegistrationTimeLimit, ct);
-await Task.Delay(TimeSpan.FromSeconds(2), ct);
-var mPerInstance = (ProcessMemory.ResidentBytes(meridian.Pid) - mBefore) / (double)Math.Max(1, mLarge.Succeeded);
-eBefore = ProcessMemory.ResidentBytes(etcd.Pid);
-var eLarge = await etcd.RegisterAsync("big", large, settings.RegistrationTimeLimit, ct);
-await Task.Delay(TimeSpan.FromSeconds(2), ct);
-var ePerInstance = (ProcessMemory.ResidentBytes(etcd.Pid) - eBefore) / (double)Math.Max(1, eLarge.Succeeded);
-Add(Row.Throughput("register-large", $"Register {large / 1000}k ephemeral instances (HTTP)", mLarge, eLarge,
-    "as the 10k row, into services of 100"));
-Add(new Row("instance-memory", "Server memory per ephemeral instance", "bytes (RSS delta)", false, mPerInstance, ePerInstance, null, null,
-    FormattableString.Invariant($"VmRSS after minus before registering {mLarge.Succeeded:N0} (Meridian) and {eLarge.Succeeded:N0} (etcd) instances; Meridian total {ProcessMemory.ResidentBytes(meridian.Pid) / 1048576.0:0} MiB")));
+if (settings.Runs("large"))
+{
+    // Early, while the servers hold little else, so the memory readings see the instances and not leftovers of other rows.
+    var large = settings.LargeRegistration;
+    var before = await SettledMemoryAsync();
+    var mLarge = await meridian.RegisterAsync("big", large, settings.RegistrationTimeLimit, ct);
+    var eLarge = await etcd.RegisterAsync("big", large, settings.RegistrationTimeLimit, ct);
+    var after = await SettledMemoryAsync();
+    Add(Row.Throughput("register-large", $"Register {large / 1000}k ephemeral instances (HTTP)", mLarge, eLarge,
+        "as the 10k row, into services of 100"));
+    Add(new Row("instance-memory", "Server memory per ephemeral instance", "bytes (RSS delta)", false,
+        (after.Meridian - before.Meridian) / (double)Math.Max(1, mLarge.Succeeded), (after.Etcd - before.Etcd) / (double)Math.Max(1, eLarge.Succeeded), null, null,
+        FormattableString.Invariant($"VmRSS after minus before registering {mLarge.Succeeded:N0} instances, each read under the same 1 s heartbeat load; ") +
+        FormattableString.Invariant($"totals after: Meridian {after.Meridian / 1048576.0:0} MiB, etcd {after.Etcd / 1048576.0:0} MiB")));
+}
+
+if (settings.Runs("grpc"))
+{
+    var grpcReg = await meridian.RegisterOverConnectionAsync("grpc", small, settings.RegistrationTimeLimit, ct);
+    Add(Row.Throughput("register-grpc", $"Register {small / 1000}k ephemeral instances (client connection)", grpcReg, eReg,
+        $"Meridian: RegisterInstance + Ack over {settings.Concurrency} gRPC connections; etcd: the same LeaseGrant + Put row as above"));
+}
+
+if (settings.Runs("list"))
+{
+    var listed = Naming.Service("reg", 0, Naming.Services(small));
+    var count = await meridian.CountInstancesAsync(listed, ct);
+    await meridian.ListAsync(listed, settings.Warmup, ct);
+    await etcd.ListAsync(listed, Naming.InstancesPerService, settings.Warmup, ct);
+    Add(Row.Throughput("list", $"Instance list of a {count}-instance service", await meridian.ListAsync(listed, d, ct),
+        await etcd.ListAsync(listed, Naming.InstancesPerService, d, ct), "Meridian: GET …/instances?healthyOnly=true; etcd: prefix range"));
+}
+
+if (settings.Runs("get"))
+{
+    await meridian.PublishAsync("bench-get", Naming.ConfigContent(0, ConfigBytes), ct);
+    await etcd.PutAsync("/configs/public/DEFAULT_GROUP/bench-get", Naming.ConfigContent(0, ConfigBytes), ct);
+    await meridian.ConfigGetAsync("bench-get", settings.Warmup, ct);
+    await etcd.GetAsync("/configs/public/DEFAULT_GROUP/bench-get", settings.Warmup, ct);
+    Add(Row.Throughput("config-get", $"Config get ({ConfigBytes} B)", await meridian.ConfigGetAsync("bench-get", d, ct),
+        await etcd.GetAsync("/configs/public/DEFAULT_GROUP/bench-get", d, ct), "Meridian: GET …/configs/{dataId}; etcd: Range on one key"));
+}
+
+if (settings.Runs("publish"))
+{
+    // Durable publishes of distinct configs; the servers' memory around them gives the cost of a config.
+    var configs = settings.Configs;
+    var before = await SettledMemoryAsync();
+    var mPub = await meridian.ConfigPublishAsync("cfg", configs, TimeSpan.FromSeconds(60), ConfigBytes, ct);
+    var ePub = await etcd.PutManyAsync("cfg", configs, TimeSpan.FromSeconds(60), ConfigBytes, ct);
+    var after = await SettledMemoryAsync();
+    Add(Row.Throughput("publish", $"Durable config publish ({configs / 1000}k distinct, {ConfigBytes} B)", mPub, ePub,
+        "Meridian: PUT …/configs/{dataId}, SQLite synchronous=FULL with history; etcd: Put (WAL fsync)"));
+    Add(new Row("config-memory", $"Server memory per config ({ConfigBytes} B content)", "bytes (RSS delta)", false,
+        (after.Meridian - before.Meridian) / (double)Math.Max(1, mPub.Succeeded), (after.Etcd - before.Etcd) / (double)Math.Max(1, ePub.Succeeded), null, null,
+        FormattableString.Invariant($"VmRSS after minus before the publishes, each read under the same 1 s heartbeat load, divided by the configs written")));
+}
+
+if (settings.Runs("fanout"))
+{
+    // Config long-polls against watches, then client-connection subscriptions against the same watches.
+    foreach (var n in settings.FanOuts)
+    {
+        var mFan = await meridian.LongPollFanOutAsync(n, settings.FanOutTrials, ct);
+        var eFan = await etcd.WatchFanOutAsync(n, settings.FanOutTrials, ct);
+        Add(Row.FanOut($"fanout-config-{n}", $"One config publish to {n:N0} long-poll listeners", mFan, eFan,
+            $"Meridian: {n:N0} held POST /v1/configs/listener, one connection each; etcd: {n:N0} watches on the key"));
+        var mPush = await meridian.ServicePushFanOutAsync(n, settings.FanOutTrials, ct);
+        Add(Row.FanOut($"fanout-push-{n}", $"One instance change pushed to {n:N0} subscribers", mPush, eFan,
+            $"Meridian: {n:N0} gRPC client connections subscribed to the service; etcd: the watch row above"));
+    }
+}
 
 Directory.CreateDirectory(settings.OutputDirectory);
 var markdown = Report.Markdown(rows, settings);

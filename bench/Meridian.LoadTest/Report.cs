@@ -41,7 +41,7 @@ internal static class Report
     }
 
     public static string ConsoleLine(Row r) => Invariant(
-        $"{r.Scenario,-62} Meridian {Value(r.Meridian),12} etcd {Value(r.Etcd),12} {r.Unit,-30} M/E {r.Ratio,6:0.00}  M p50/p99/p999 {r.MeridianLatency} | etcd {r.EtcdLatency}");
+        $"{r.Scenario,-62} Meridian {Value(r.Meridian),12} etcd {Value(r.Etcd),12} {r.Unit,-30} M/E {r.Ratio,6:0.00}  M p50/p99/p999 {r.MeridianLatency} | etcd {r.EtcdLatency} | CPU µs/op {Cpu(r.MeridianCpu)} / {Cpu(r.EtcdCpu)}");
 
     public static string Markdown(IReadOnlyList<Row> rows, Settings settings)
     {
@@ -53,15 +53,17 @@ internal static class Report
         sb.AppendLine();
         sb.AppendLine("Meridian / etcd is the raw ratio of the two values; **ahead** is read by the metric's direction " +
                       "(more per second is better; fewer milliseconds or bytes is better). Latencies are per operation, in ms; " +
-                      "for fan-out rows they are each subscriber's delay from just before the change.");
+                      "for fan-out rows they are each subscriber's delay from just before the change. Server CPU µs/op is the server " +
+                      "process's own user+system CPU time (from /proc) during the run divided by the operations done: it is what " +
+                      "the machine's other load disturbs least.");
         sb.AppendLine();
-        sb.AppendLine("| Scenario | Metric | Meridian | etcd | Meridian / etcd | Meridian ahead | Meridian p50 / p99 / p999 ms | etcd p50 / p99 / p999 ms | Notes |");
-        sb.AppendLine("|---|---|--:|--:|--:|:-:|--:|--:|---|");
+        sb.AppendLine("| Scenario | Metric | Meridian | etcd | Meridian / etcd | Meridian ahead | Meridian p50 / p99 / p999 ms | etcd p50 / p99 / p999 ms | Server CPU µs/op Meridian / etcd | Notes |");
+        sb.AppendLine("|---|---|--:|--:|--:|:-:|--:|--:|--:|---|");
         foreach (var r in rows)
         {
             sb.AppendLine(Invariant(
                 $"| {r.Scenario} | {r.Unit} | {Value(r.Meridian)} | {Value(r.Etcd)} | {r.Ratio:0.00} | {(r.Advantage >= 1 ? "yes" : "**no**")} | ") + Invariant(
-                $"{r.MeridianLatency?.ToString() ?? "—"} | {r.EtcdLatency?.ToString() ?? "—"} | {r.Note} |"));
+                $"{r.MeridianLatency?.ToString() ?? "—"} | {r.EtcdLatency?.ToString() ?? "—"} | {Cpu(r.MeridianCpu)} / {Cpu(r.EtcdCpu)} | {r.Note} |"));
         }
 
         sb.AppendLine();
@@ -80,6 +82,8 @@ internal static class Report
     }
 
     private static string Value(double v) => double.IsNaN(v) ? "—" : v >= 100 ? v.ToString("N0", CultureInfo.InvariantCulture) : v.ToString("0.0", CultureInfo.InvariantCulture);
+
+    private static string Cpu(double micros) => double.IsNaN(micros) ? "—" : micros.ToString("0.0", CultureInfo.InvariantCulture);
 
     private static string CpuModel() =>
         File.Exists("/proc/cpuinfo")

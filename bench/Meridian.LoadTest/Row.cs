@@ -13,7 +13,9 @@ internal sealed record Row(
     double Etcd,
     Latency? MeridianLatency,
     Latency? EtcdLatency,
-    string Note)
+    string Note,
+    double MeridianCpu = double.NaN,
+    double EtcdCpu = double.NaN)
 {
     public double Ratio => Meridian / Etcd;
 
@@ -21,7 +23,8 @@ internal sealed record Row(
 
     public static Row Throughput(string id, string scenario, Measurement meridian, Measurement etcd, string note) =>
         new(id, scenario, "ops/s", true, meridian.OpsPerSecond, etcd.OpsPerSecond, meridian.Latency, etcd.Latency,
-            Join(note, Failures("Meridian", meridian), Failures("etcd", etcd), Counts(meridian, etcd)));
+            Join(note, Failures("Meridian", meridian), Failures("etcd", etcd), Counts(meridian, etcd)),
+            meridian.ServerCpuMicrosPerOp, etcd.ServerCpuMicrosPerOp);
 
     public static Row FanOut(string id, string scenario, FanOutResult meridian, FanOutResult etcd, string note) =>
         new(id, scenario, "ms until the last has it (p99)", false, meridian.Last.P99, etcd.Last.P99, meridian.Each, etcd.Each,
