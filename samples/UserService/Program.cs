@@ -9,7 +9,6 @@ var builder = WebApplication.CreateBuilder(args);
 // Registration, discovery and configuration all come from the "Meridian" section: the same binary runs as an HZ
 // or an SH instance, in dev or prod, by configuration alone.
 builder.AddMeridian();
-builder.AddMeridianConfig();
 builder.Services.Configure<PatternOptions>(builder.Configuration.GetSection("pattern"));
 builder.Services.AddSingleton<UserStore>();
 builder.Services.AddSingleton(TimeProvider.System);

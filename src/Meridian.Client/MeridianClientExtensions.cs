@@ -20,10 +20,16 @@ public static class MeridianClientExtensions
     /// self-registration with health reporting, and Microsoft.Extensions.ServiceDiscovery resolution of service names
     /// (so <c>AddHttpClient(..).AddServiceDiscovery()</c> and YARP resolve through Meridian). Add
     /// <see cref="AddMeridianLoadBalancing"/> to an HttpClient for weighted, cluster-aware balancing.
+    /// When the section has a <c>Config</c> subsection, Meridian configuration is added too (see <c>AddMeridianConfig</c>).
     /// </summary>
     public static IHostApplicationBuilder AddMeridian(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        if (builder.Configuration.GetSection($"{MeridianClientOptions.SectionName}:Config").Exists())
+        {
+            builder.AddMeridianConfig();
+        }
+
         builder.Services.AddMeridianDiscovery();
         builder.Services.AddMeridianServiceEndpointProvider();
         if (builder.Configuration.GetValue($"{MeridianClientOptions.SectionName}:{nameof(MeridianClientOptions.Register)}", true))
