@@ -23,6 +23,7 @@ public static class NacosEndpointRouteBuilderExtensions
         var console = nacos.MapGroup("").AddEndpointFilter(NacosErrorFilter.Naming);
         console.MapNacosNamespaceEndpoints();
         console.MapNacosAuthEndpoints();
+        console.MapNacosServerList();
         return nacos;
     }
 }

@@ -22,7 +22,4 @@ public sealed class NacosOptions
 
     /// <summary>The lifetime reported for tokens from <c>/nacos/v1/auth/login</c> (<c>tokenTtl</c>; Nacos: 18000 s).</summary>
     public TimeSpan TokenTtl { get; set; } = TimeSpan.FromSeconds(18000);
-
-    /// <summary>The longest a config listener request is held, whatever <c>Long-Pulling-Timeout</c> asks for.</summary>
-    public TimeSpan MaxLongPollTime { get; set; } = TimeSpan.FromSeconds(120);
 }

@@ -48,17 +48,32 @@ internal static class EurekaEndpoints
     private static async Task<IResult> CancelAsync(string app, string id, EurekaRegistrar registrar, CancellationToken ct) =>
         await registrar.CancelAsync(app, id, ct) ? Results.Ok() : Results.NotFound();
 
-    private static IResult Full(HttpRequest request, EurekaRegistryView view, EurekaPayloadCache cache)
+    private static IResult Full(HttpContext http, EurekaRegistryView view, EurekaPayloadCache cache)
     {
-        var writer = Writer(request);
-        return Results.Bytes(cache.Applications(view.Full(), writer), writer.ContentType);
+        var writer = Writer(http.Request);
+        var gzip = AcceptsGzip(http);
+        return Results.Bytes(cache.Applications(view.Full(), writer, gzip), writer.ContentType);
     }
 
-    private static IResult Delta(HttpRequest request, EurekaRegistryView view)
+    private static IResult Delta(HttpContext http, EurekaRegistryView view)
     {
-        var writer = Writer(request);
+        var writer = Writer(http.Request);
         var (applications, hashCode, version) = view.Delta();
-        return Results.Bytes(writer.Applications(applications, version.ToString(CultureInfo.InvariantCulture), hashCode), writer.ContentType);
+        var payload = writer.Applications(applications, version.ToString(CultureInfo.InvariantCulture), hashCode);
+        return Results.Bytes(AcceptsGzip(http) ? EurekaPayloadCache.Gzip(payload) : payload, writer.ContentType);
+    }
+
+    /// <summary>Eureka gzips the registry reads when asked to; the answer then says so.</summary>
+    private static bool AcceptsGzip(HttpContext http)
+    {
+        if (!http.Request.Headers.AcceptEncoding.ToString().Contains("gzip", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        http.Response.Headers.ContentEncoding = "gzip";
+        http.Response.Headers.Vary = "Accept-Encoding";
+        return true;
     }
 
     private static IResult Application(string app, HttpRequest request, EurekaRegistryView view)

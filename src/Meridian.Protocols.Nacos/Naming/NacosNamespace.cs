@@ -1,11 +1,10 @@
-using Meridian.Namespaces;
 using Meridian.Naming;
 
 namespace Meridian.Protocols.Nacos.Naming;
 
 /// <summary>
 /// Nacos namespace ids as clients send them. Empty means <c>public</c>. Nacos 1.x clients never create a namespace
-/// before using it, so writes create an unknown one on first use.
+/// before using it, so the endpoints that write create an unknown one on first use (NamespaceCatalog.EnsureAsync).
 /// </summary>
 internal static class NacosNamespace
 {
@@ -16,10 +15,4 @@ internal static class NacosNamespace
         string.IsNullOrWhiteSpace(raw) || string.Equals(raw.Trim(), ServiceKey.DefaultNamespace, StringComparison.OrdinalIgnoreCase)
             ? ServiceKey.DefaultNamespace
             : raw.Trim();
-
-    public static async Task<string> EnsureAsync(NamespaceCatalog catalog, string id, CancellationToken cancellationToken)
-    {
-        await catalog.EnsureAsync(id, cancellationToken);
-        return id;
-    }
 }

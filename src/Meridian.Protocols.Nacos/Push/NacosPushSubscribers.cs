@@ -19,8 +19,6 @@ internal sealed class NacosPushSubscribers(TimeProvider time)
 
     public bool HasAny(ServiceKey key) => _byService.TryGetValue(key, out var targets) && !targets.IsEmpty;
 
-    public int Count => _byService.Values.Sum(t => t.Count);
-
     /// <summary>The subscribers of a service that are still polling; stale ones are dropped on the way.</summary>
     public List<NacosPushTarget> Live(ServiceKey key, TimeSpan timeout)
     {

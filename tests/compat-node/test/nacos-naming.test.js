@@ -1,7 +1,7 @@
 'use strict';
 
-// npm nacos@2.6.3 NacosNamingClient against a real Meridian: register, list, subscribe and see changes (pushed
-// over UDP), deregister.
+// npm nacos@2.6.3 NacosNamingClient against a real Meridian: register, list, subscribe and see changes (Meridian
+// pushes them over UDP; the client's own polling is the fallback), deregister.
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { NacosNamingClient } = require('nacos');

@@ -226,4 +226,23 @@ public sealed class EurekaApiTests
         Assert.Equal(["o-1"], svip.Instances().Select(i => (string?)i["instanceId"]));
         Assert.Empty((await server.Client.EurekaAppsAsync(Ct, "/eureka/vips/none"))["application"]!.AsArray());
     }
+
+    [Fact]
+    public async Task Registry_reads_are_gzipped_when_the_client_accepts_gzip()
+    {
+        await using var server = await TestServer.StartAsync(cancellationToken: Ct);
+        await server.Client.EurekaRegisterAsync("orders", EurekaHttp.InstanceJson("orders", "o-1"), Ct);
+
+        foreach (var path in (string[])["/eureka/apps/", "/eureka/apps/delta"])
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            request.Headers.TryAddWithoutValidation("Accept", "application/json");
+            request.Headers.TryAddWithoutValidation("Accept-Encoding", "gzip, deflate");
+            using var response = await server.Client.SendAsync(request, Ct);
+            Assert.Equal("gzip", Assert.Single(response.Content.Headers.ContentEncoding));
+            await using var gunzip = new System.IO.Compression.GZipStream(await response.Content.ReadAsStreamAsync(Ct), System.IO.Compression.CompressionMode.Decompress);
+            var applications = (await JsonNode.ParseAsync(gunzip, cancellationToken: Ct))!["applications"]!.AsObject();
+            Assert.Equal("o-1", (string?)applications.Instances().Single()["instanceId"]);
+        }
+    }
 }

@@ -255,4 +255,13 @@ public sealed class NacosNamingApiTests
         Assert.Equal("nacos", (string?)body["username"]);
         Assert.Equal("Bearer " + token, response.Headers.GetValues("Authorization").Single());
     }
+
+    [Fact]
+    public async Task Server_list_names_the_address_the_client_reached()
+    {
+        await using var server = await TestServer.StartAsync(cancellationToken: Ct);
+        var (status, body) = await server.Client.SendAsync(HttpMethod.Get, "/nacos/serverlist", "", Ct);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal($"{server.BaseAddress.Authority}\r\n", body);
+    }
 }
