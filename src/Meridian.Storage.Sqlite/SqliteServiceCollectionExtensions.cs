@@ -17,6 +17,7 @@ public static class SqliteServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddSingleton<SqliteDatabase>();
         services.TryAddSingleton<IRegistryStore, SqliteRegistryStore>();
+        services.TryAddSingleton<IConfigStore, SqliteConfigStore>();
         services.AddHealthChecks().AddCheck<SqliteHealthCheck>("sqlite", tags: ["ready"]);
         return services;
     }

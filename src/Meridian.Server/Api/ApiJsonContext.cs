@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Meridian.Naming;
+using Meridian.Server.Api.Config;
 using Meridian.Server.Api.Naming;
 using Microsoft.AspNetCore.Mvc;
 
@@ -14,6 +15,10 @@ namespace Meridian.Server.Api;
 [JsonSerializable(typeof(ServiceResponse))]
 [JsonSerializable(typeof(ServicePageResponse))]
 [JsonSerializable(typeof(NamespaceResponse))]
+[JsonSerializable(typeof(ConfigResponse))]
+[JsonSerializable(typeof(ConfigPublishRequest))]
+[JsonSerializable(typeof(ConfigListenRequest))]
+[JsonSerializable(typeof(ConfigListenResponse))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

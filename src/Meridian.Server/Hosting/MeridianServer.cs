@@ -1,4 +1,5 @@
 using Meridian.Server.Api;
+using Meridian.Server.Api.Config;
 using Meridian.Server.Api.Naming;
 using Meridian.Server.Auth;
 using Meridian.Storage.Sqlite;
@@ -29,6 +30,7 @@ public static partial class MeridianServer
         var services = builder.Services;
         services.AddMeridianSqlite();
         services.AddMeridianRegistry();
+        services.AddMeridianConfig();
         services.AddMeridianAuthorization();
         services.AddMeridianNacos();
         services.AddMeridianEureka();
@@ -58,6 +60,7 @@ public static partial class MeridianServer
         api.MapInstanceEndpoints();
         app.MapNacosEndpoints().RequireAuthorization(MeridianAuthorization.Policy);
         app.MapEurekaEndpoints().RequireAuthorization(MeridianAuthorization.Policy);
+        api.MapConfigEndpoints();
         app.MapMeridianPush();
 
         app.Lifetime.ApplicationStarted.Register(() => LogStarted(app));

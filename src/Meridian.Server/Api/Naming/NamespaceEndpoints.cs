@@ -1,3 +1,4 @@
+using Meridian.Config;
 using Meridian.Namespaces;
 using Meridian.Naming;
 using Meridian.Validation;
@@ -33,11 +34,16 @@ internal static class NamespaceEndpoints
             })
             .WithSummary("Renames or re-describes a namespace.");
 
-        group.MapDelete("/{ns}", async (string ns, NamespaceCatalog catalog, ServiceRegistry registry, CancellationToken ct) =>
+        group.MapDelete("/{ns}", async (string ns, NamespaceCatalog catalog, ServiceRegistry registry, ConfigService configs, CancellationToken ct) =>
             {
                 if (registry.HasServices(ns))
                 {
                     throw new ConflictException($"Namespace '{ns}' still holds services; delete them first.");
+                }
+
+                if (configs.HasConfigs(ns))
+                {
+                    throw new ConflictException($"Namespace '{ns}' still holds configs; delete them first.");
                 }
 
                 await catalog.DeleteAsync(ns, ct);
