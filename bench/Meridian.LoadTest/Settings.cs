@@ -19,15 +19,15 @@ internal sealed class Settings
     /// <summary>In-flight requests: one HTTP/1.1 connection each for Meridian, the same number of gRPC calls for etcd.</summary>
     public int Concurrency { get; init; } = 64;
 
-    public TimeSpan Duration => Quick ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(6);
+    public TimeSpan Duration => Quick ? TimeSpan.FromSeconds(1.5) : TimeSpan.FromSeconds(6);
     /// <summary>Long enough for the JIT to finish tiering the hot path up, on a busy machine too.</summary>
-    public TimeSpan Warmup => Quick ? TimeSpan.FromSeconds(1.5) : TimeSpan.FromSeconds(3);
+    public TimeSpan Warmup => Quick ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(3);
 
     /// <summary>Registered before the measured registrations, unmeasured, so both servers are past their cold start.</summary>
-    public int WarmupRegistration => Quick ? 3_000 : 10_000;
-    public int SmallRegistration => 10_000;
-    public int LargeRegistration => Quick ? 20_000 : 100_000;
-    public int Configs => Quick ? 2_000 : 10_000;
+    public int WarmupRegistration => Quick ? 2_000 : 10_000;
+    public int SmallRegistration => Quick ? 5_000 : 10_000;
+    public int LargeRegistration => Quick ? 10_000 : 100_000;
+    public int Configs => Quick ? 1_000 : 10_000;
     public int[] FanOuts => Quick ? [1_000] : [1_000, 10_000];
     public int FanOutTrials => Quick ? 3 : 7;
     public TimeSpan RegistrationTimeLimit => Quick ? TimeSpan.FromSeconds(15) : TimeSpan.FromSeconds(90);

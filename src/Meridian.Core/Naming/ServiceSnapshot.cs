@@ -56,23 +56,42 @@ public sealed class ServiceSnapshot
 
     private static string ComputeChecksum(ImmutableArray<Instance> instances)
     {
+        // Every registration recomputes this over the whole service, under the service's lock: the lines are hashed
+        // in chunks of many instances, not one string, byte array and native hash call per instance.
         using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
-        var text = new StringBuilder(128);
+        var text = new StringBuilder(ChecksumChunkChars + 256);
         foreach (var i in instances)
         {
-            text.Clear();
-            text.Append(i.InstanceId).Append('|').Append(i.Ip).Append('|').Append(i.Port.ToString(CultureInfo.InvariantCulture))
-                .Append('|').Append(i.Weight.ToString("R", CultureInfo.InvariantCulture)).Append('|').Append(i.Healthy ? '1' : '0')
+            text.Append(i.InstanceId).Append('|').Append(i.Ip).Append('|').Append(CultureInfo.InvariantCulture, $"{i.Port}")
+                .Append('|').Append(CultureInfo.InvariantCulture, $"{i.Weight:R}").Append('|').Append(i.Healthy ? '1' : '0')
                 .Append(i.Enabled ? '1' : '0').Append(i.Ephemeral ? '1' : '0').Append('|').Append(i.Cluster);
-            foreach (var pair in i.Metadata.OrderBy(p => p.Key, StringComparer.Ordinal))
+            if (i.Metadata.Count == 1)
             {
-                text.Append('|').Append(pair.Key).Append('=').Append(pair.Value);
+                foreach (var pair in i.Metadata)
+                {
+                    text.Append('|').Append(pair.Key).Append('=').Append(pair.Value);
+                }
+            }
+            else if (i.Metadata.Count > 1)
+            {
+                foreach (var pair in i.Metadata.OrderBy(p => p.Key, StringComparer.Ordinal))
+                {
+                    text.Append('|').Append(pair.Key).Append('=').Append(pair.Value);
+                }
             }
 
+            // Cut only between lines, so a surrogate pair is never split across two encodings.
             text.Append('\n');
-            md5.AppendData(Encoding.UTF8.GetBytes(text.ToString()));
+            if (text.Length >= ChecksumChunkChars)
+            {
+                md5.AppendData(Encoding.UTF8.GetBytes(text.ToString()));
+                text.Clear();
+            }
         }
 
+        md5.AppendData(Encoding.UTF8.GetBytes(text.ToString()));
         return Convert.ToHexStringLower(md5.GetHashAndReset());
     }
+
+    private const int ChecksumChunkChars = 8 * 1024;
 }

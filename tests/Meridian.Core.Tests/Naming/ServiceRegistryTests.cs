@@ -66,6 +66,20 @@ public sealed class ServiceRegistryTests
     }
 
     [Fact]
+    public async Task Checksum_is_the_md5_of_the_documented_instance_lines()
+    {
+        var (registry, _, _) = Create();
+        await registry.RegisterAsync(Svc, new InstanceRegistration
+        {
+            Ip = "10.0.0.1", Port = 80, Metadata = new Dictionary<string, string> { ["zone"] = "ä", ["app"] = "x" },
+        }, Ct);
+        await registry.RegisterAsync(Svc, new InstanceRegistration { Ip = "10.0.0.2", Port = 81, Weight = 2.5 }, Ct);
+
+        // id|ip|port|weight|healthy enabled ephemeral|cluster|metadata sorted by key, one line per instance, UTF-8.
+        Assert.Equal("78035c103926e5243b709a14b1ed321c", registry.GetService(Svc)!.Checksum);
+    }
+
+    [Fact]
     public async Task Persistent_instances_reach_the_store_and_ephemeral_ones_never_do()
     {
         var (registry, store, _) = Create();

@@ -1,6 +1,7 @@
 using Meridian.Naming;
 using Meridian.Validation;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 
 namespace Meridian.Server.Api.Naming;
 
@@ -8,6 +9,8 @@ internal static class InstanceEndpoints
 {
     /// <summary>An instance registration is small; anything bigger is a mistake or an attack.</summary>
     public const long MaxBodyBytes = 64 * 1024;
+
+    private const string JsonContentType = "application/json; charset=utf-8";
 
     public static void MapInstanceEndpoints(this RouteGroupBuilder api)
     {
@@ -22,14 +25,16 @@ internal static class InstanceEndpoints
             })
             .WithSummary("Registers an instance (or refreshes it). Ephemeral instances live by heartbeat; persistent ones are stored and probed.");
 
+        var json = new InstanceListJson(((IEndpointRouteBuilder)api).ServiceProvider.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions);
         group.MapGet("/", (string ns, string group, string service, bool? healthyOnly, string? clusters, ServiceRegistry registry) =>
             {
                 var key = ServiceEndpoints.Key(ns, group, service);
                 var filter = new InstanceFilter(healthyOnly ?? false, ParseClusters(clusters));
-                var list = registry.ListInstances(key, filter) ?? throw ServiceEndpoints.NotFound(key);
-                return new InstanceListResponse(
-                    ns, group, service, list.Snapshot.Revision, list.Snapshot.Checksum, list.ReachedProtectThreshold, list.Instances);
+                var snapshot = registry.GetService(key) ?? throw ServiceEndpoints.NotFound(key);
+                var bytes = json.Cached(snapshot, filter) ?? json.Serialize(ServiceRegistry.Select(snapshot, filter));
+                return Results.Bytes(bytes, JsonContentType);
             })
+            .Produces<InstanceListResponse>(StatusCodes.Status200OK, "application/json")
             .WithSummary("Lists instances; 'healthyOnly' keeps healthy and enabled ones (subject to the protect threshold), 'clusters' is a comma list.");
 
         group.MapPatch("/{instanceId}", async (string ns, string group, string service, string instanceId, UpdateInstanceRequest request, ServiceRegistry registry, CancellationToken ct) =>

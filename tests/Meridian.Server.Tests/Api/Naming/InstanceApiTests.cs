@@ -32,6 +32,25 @@ public sealed class InstanceApiTests
     }
 
     [Fact]
+    public async Task Repeated_list_answers_the_same_json_until_the_service_changes()
+    {
+        await using var server = await TestServer.StartAsync(cancellationToken: Ct);
+        await (await server.Client.RegisterAsync("svc", new { ip = "10.0.0.1", port = 80 })).ReadAsync<Wire.InstanceDto>();
+
+        using var first = await server.Client.GetAsync(Paths.Instances("svc") + "?healthyOnly=true", Ct);
+        Assert.Equal("application/json; charset=utf-8", first.Content.Headers.ContentType?.ToString());
+        var firstJson = await first.Content.ReadAsStringAsync(Ct);
+        var again = await server.Client.GetStringAsync(Paths.Instances("svc") + "?healthyOnly=true", Ct);
+        Assert.Equal(firstJson, again);
+        Assert.StartsWith("""{"namespace":"public","group":"DEFAULT_GROUP","service":"svc","revision":""", firstJson, StringComparison.Ordinal);
+
+        await (await server.Client.RegisterAsync("svc", new { ip = "10.0.0.2", port = 80 })).ReadAsync<Wire.InstanceDto>();
+        var changed = await server.Client.ListAsync("svc", "?healthyOnly=true");
+        Assert.Equal(["10.0.0.1", "10.0.0.2"], changed.Instances.Select(i => i.Ip).Order());
+        Assert.Equal(2, (await server.Client.ListAsync("svc")).Instances.Count);
+    }
+
+    [Fact]
     public async Task Given_instance_id_is_kept()
     {
         await using var server = await TestServer.StartAsync(cancellationToken: Ct);
