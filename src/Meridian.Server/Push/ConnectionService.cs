@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Meridian.Config;
 using Meridian.Contracts.V1;
 using Meridian.Naming;
 using Meridian.Validation;
@@ -148,8 +149,18 @@ internal sealed partial class ConnectionService(
                     hub.Unsubscribe(connection, PushTopic.Service(PushMessages.Key(message.UnsubscribeService.Service)));
                     return new Ack { Ok = true };
 
-                case ClientMessage.BodyOneofCase.SubscribeConfig or ClientMessage.BodyOneofCase.UnsubscribeConfig:
-                    return Error("unavailable", "This server does not push configs yet; read them over the HTTP API.");
+                case ClientMessage.BodyOneofCase.SubscribeConfig or ClientMessage.BodyOneofCase.UnsubscribeConfig when !hub.PushesConfigs:
+                    return Error("unavailable", "This server runs without the configuration center; read configs from a server that has it.");
+
+                case ClientMessage.BodyOneofCase.SubscribeConfig:
+                    var config = PushMessages.Key(message.SubscribeConfig.Config);
+                    ConfigRules.ThrowIfInvalid(config);
+                    hub.SubscribeConfig(connection, config);
+                    return new Ack { Ok = true };
+
+                case ClientMessage.BodyOneofCase.UnsubscribeConfig:
+                    hub.Unsubscribe(connection, PushTopic.Config(PushMessages.Key(message.UnsubscribeConfig.Config)));
+                    return new Ack { Ok = true };
 
                 case ClientMessage.BodyOneofCase.Ping:
                     connection.Reply(new ServerMessage { Pong = new Pong { SentAtMs = message.Ping.SentAtMs } });

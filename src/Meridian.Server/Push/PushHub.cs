@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Threading.Channels;
+using Meridian.Config;
 using Meridian.Naming;
 
 namespace Meridian.Server.Push;
@@ -16,15 +17,33 @@ internal sealed partial class PushHub : BackgroundService
     private readonly RevisionClock _revisions;
     private readonly ILogger<PushHub> _logger;
     private readonly ConcurrentDictionary<PushTopic, Subscribers> _topics = new();
-    private readonly Channel<ServiceChange> _changes = Channel.CreateUnbounded<ServiceChange>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<object> _changes = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
     private readonly IDisposable _subscription;
+    private readonly ConfigService? _configs;
+    private readonly IDisposable? _configSubscription;
 
-    public PushHub(ServiceRegistry registry, RevisionClock revisions, ILogger<PushHub> logger)
+    /// <param name="configs">Absent when the server runs without the configuration center; config subscriptions are then refused.</param>
+    public PushHub(ServiceRegistry registry, RevisionClock revisions, ILogger<PushHub> logger, ConfigService? configs = null)
     {
         _registry = registry;
         _revisions = revisions;
         _logger = logger;
         _subscription = registry.Changes.Subscribe(OnChange);
+        _configs = configs;
+        _configSubscription = configs?.Changes.Subscribe(OnConfigChange);
+    }
+
+    public bool PushesConfigs => _configs is not null;
+
+    public void SubscribeConfig(ClientConnection connection, ConfigKey key)
+    {
+        var topic = PushTopic.Config(key);
+        var subscribers = connection.Subscriptions.Add(topic) ? Join(topic, connection) : Find(topic);
+        var item = _configs!.Get(key);
+        var frame = item is null
+            ? PushMessages.MissingConfigFrame(key)
+            : subscribers?.FrameFor(item.Version, () => PushMessages.ConfigFrame(item, removed: false)) ?? PushMessages.ConfigFrame(item, removed: false);
+        connection.Outbox.EnqueuePush(topic, frame);
     }
 
     public void SubscribeService(ClientConnection connection, ServiceKey key)
@@ -67,6 +86,7 @@ internal sealed partial class PushHub : BackgroundService
     public override void Dispose()
     {
         _subscription.Dispose();
+        _configSubscription?.Dispose();
         base.Dispose();
     }
 
@@ -76,11 +96,18 @@ internal sealed partial class PushHub : BackgroundService
         {
             try
             {
-                FanOut(change);
+                if (change is ServiceChange service)
+                {
+                    FanOut(service);
+                }
+                else if (change is ConfigChange config)
+                {
+                    FanOut(config);
+                }
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                LogFanOutFailed(_logger, e, change.Key);
+                LogFanOutFailed(_logger, e, change.ToString() ?? "");
             }
         }
     }
@@ -91,6 +118,32 @@ internal sealed partial class PushHub : BackgroundService
         if (_topics.TryGetValue(PushTopic.Service(change.Key), out var subscribers) && !subscribers.Connections.IsEmpty)
         {
             _changes.Writer.TryWrite(change);
+        }
+    }
+
+    private void OnConfigChange(ConfigChange change)
+    {
+        if (_topics.TryGetValue(PushTopic.Config(change.Key), out var subscribers) && !subscribers.Connections.IsEmpty)
+        {
+            _changes.Writer.TryWrite(change);
+        }
+    }
+
+    private void FanOut(ConfigChange change)
+    {
+        var topic = PushTopic.Config(change.Key);
+        if (Find(topic) is not { } subscribers)
+        {
+            return;
+        }
+
+        var removed = change.Kind == ConfigChangeKind.Deleted;
+        // A delete is one version past the last content it carries.
+        var revision = removed ? change.Item.Version + 1 : change.Item.Version;
+        var frame = subscribers.FrameFor(revision, () => PushMessages.ConfigFrame(change.Item, removed));
+        foreach (var connection in subscribers.Connections.AsSpan())
+        {
+            connection.Outbox.EnqueuePush(topic, frame);
         }
     }
 
@@ -158,8 +211,8 @@ internal sealed partial class PushHub : BackgroundService
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Could not push a change of {Service} to its subscribers; they get the next change or the state on reconnect. Report this with the exception")]
-    private static partial void LogFanOutFailed(ILogger logger, Exception exception, ServiceKey service);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not push {Change} to its subscribers; they get the next change or the state on reconnect. Report this with the exception")]
+    private static partial void LogFanOutFailed(ILogger logger, Exception exception, string change);
 
     /// <summary>The connections listening to one topic, and the last frame built for it.</summary>
     private sealed class Subscribers
@@ -174,15 +227,18 @@ internal sealed partial class PushHub : BackgroundService
         public ImmutableArray<ClientConnection> Connections { get; set; } = [];
 
         /// <summary>One frame per revision: the fan-out and any subscriber joining at that revision share it.</summary>
-        public PushFrame FrameFor(ServiceSnapshot snapshot, bool removed)
+        public PushFrame FrameFor(ServiceSnapshot snapshot, bool removed) =>
+            FrameFor(snapshot.Revision, () => PushMessages.ServiceFrame(snapshot, removed));
+
+        public PushFrame FrameFor(long revision, Func<PushFrame> build)
         {
             var last = Volatile.Read(ref _last);
-            if (last is not null && last.Revision == snapshot.Revision)
+            if (last is not null && last.Revision == revision)
             {
                 return last;
             }
 
-            var frame = PushMessages.ServiceFrame(snapshot, removed);
+            var frame = build();
             Volatile.Write(ref _last, frame);
             return frame;
         }

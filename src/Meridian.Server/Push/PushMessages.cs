@@ -1,3 +1,4 @@
+using Meridian.Config;
 using Meridian.Contracts.V1;
 using Meridian.Naming;
 using Instance = Meridian.Naming.Instance;
@@ -28,6 +29,33 @@ internal static class PushMessages
     /// <summary>A service nobody has registered yet: empty, at the current revision so it supersedes anything older.</summary>
     public static PushFrame MissingServiceFrame(ServiceKey key, long revision) =>
         PushFrame.Of(new ServerMessage { ServicePush = new ServicePush { Service = Ref(key), Revision = revision, Removed = true } }, revision);
+
+    public static PushFrame ConfigFrame(ConfigItem item, bool removed)
+    {
+        var revision = removed ? item.Version + 1 : item.Version;
+        var push = new ConfigPush
+        {
+            Config = Ref(item.Key),
+            Revision = revision,
+            Md5 = removed ? ConfigMd5.Absent : item.Md5,
+            Content = removed ? "" : item.Content,
+            ContentType = ConfigTypes.Name(item.Type),
+            Removed = removed,
+        };
+        return PushFrame.Of(new ServerMessage { ConfigPush = push }, revision);
+    }
+
+    /// <summary>A config that does not exist (yet): revision 0, so its first publish (version 1) supersedes it.</summary>
+    public static PushFrame MissingConfigFrame(ConfigKey key) =>
+        PushFrame.Of(new ServerMessage { ConfigPush = new ConfigPush { Config = Ref(key), Md5 = ConfigMd5.Absent, Removed = true } }, 0);
+
+    public static ConfigRef Ref(ConfigKey key) => new() { Namespace = key.Namespace, Group = key.Group, DataId = key.DataId };
+
+    public static ConfigKey Key(ConfigRef? config) =>
+        new(
+            string.IsNullOrEmpty(config?.Namespace) ? ServiceKey.DefaultNamespace : config.Namespace,
+            string.IsNullOrEmpty(config?.Group) ? ConfigKey.DefaultGroup : config.Group,
+            config?.DataId ?? "");
 
     public static ServiceRef Ref(ServiceKey key) => new() { Namespace = key.Namespace, Group = key.Group, Service = key.Name };
 

@@ -1,3 +1,4 @@
+using Meridian.Config;
 using Meridian.Naming;
 
 namespace Meridian.Server.Push;
@@ -12,6 +13,8 @@ internal enum PushKind : byte
 internal readonly record struct PushTopic(PushKind Kind, string Namespace, string Group, string Name)
 {
     public static PushTopic Service(ServiceKey key) => new(PushKind.Service, key.Namespace, key.Group, key.Name);
+
+    public static PushTopic Config(ConfigKey key) => new(PushKind.Config, key.Namespace, key.Group, key.DataId);
 
     public ServiceKey ServiceKey => new(Namespace, Group, Name);
 
