@@ -16,7 +16,8 @@ namespace Meridian.LoadTest;
 internal sealed class EtcdTarget : IDisposable
 {
     private const int Channels = 8;
-    private const int WatchersPerStream = 100;
+    /// <summary>One watch stream per subscriber, as separate clients would have; Meridian's subscribers each have their own too.</summary>
+    private const int WatchersPerStream = 1;
     private readonly Settings _settings;
     private readonly GrpcChannel[] _channels;
     private readonly EtcdClient[] _clients;
@@ -132,7 +133,7 @@ internal sealed class EtcdTarget : IDisposable
             }, cancellationToken: c), ct);
 
     /// <summary>
-    /// Watches one key from many watchers (a hundred per watch stream, streams spread over the channels), then puts
+    /// Watches one key from many watchers (each on its own watch stream, streams spread over the channels), then puts
     /// the key and times each watcher's event from just before the put.
     /// </summary>
     public async Task<FanOutResult> WatchFanOutAsync(int subscribers, int changes, CancellationToken ct)

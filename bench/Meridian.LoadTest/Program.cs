@@ -118,7 +118,7 @@ if (settings.Runs("fanout"))
         var mFan = await meridian.LongPollFanOutAsync(n, settings.FanOutTrials, ct);
         var eFan = await etcd.WatchFanOutAsync(n, settings.FanOutTrials, ct);
         Add(Row.FanOut($"fanout-config-{n}", $"One config publish to {n:N0} long-poll listeners", mFan, eFan,
-            $"Meridian: {n:N0} held POST /v1/configs/listener, one connection each; etcd: {n:N0} watches on the key"));
+            $"Meridian: {n:N0} held POST /v1/configs/listener, one connection each; etcd: {n:N0} watches on the key, one watch stream each"));
         var mPush = await meridian.ServicePushFanOutAsync(n, settings.FanOutTrials, ct);
         Add(Row.FanOut($"fanout-push-{n}", $"One instance change pushed to {n:N0} subscribers", mPush, eFan,
             $"Meridian: {n:N0} gRPC client connections subscribed to the service; etcd: the watch row above"));

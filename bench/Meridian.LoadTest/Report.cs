@@ -29,8 +29,16 @@ internal static class Report
         var present = ids.Where(rows.ContainsKey).Select(id => rows[id]).ToList();
         return present.Count == 0
             ? (null, "not measured in this run")
-            : (present.All(x => x.Meridian >= floor), string.Join(", ", present.Select(x => Invariant($"{x.Id} {x.Meridian:N0}/s"))));
+            : (present.All(x => x.Meridian >= floor), string.Join("; ", present.Select(x => Invariant($"{x.Id} {x.Meridian:N0}/s") + Capacity(x))));
     }
+
+    /// <summary>
+    /// What the server's own CPU per operation would allow with the machine's cores to itself: a projection, not a
+    /// measurement, since here the load generator and etcd take their share of the same cores.
+    /// </summary>
+    private static string Capacity(Row r) => double.IsNaN(r.MeridianCpu) || r.MeridianCpu <= 0
+        ? ""
+        : Invariant($" (server CPU {r.MeridianCpu:0} µs/op, ≈{Environment.ProcessorCount * 1e6 / r.MeridianCpu:N0}/s if it had the {Environment.ProcessorCount} cores to itself)");
 
     private static (bool? Met, string Measured) AtMost(IReadOnlyDictionary<string, Row> rows, double ceiling, string unit, params string[] ids)
     {
