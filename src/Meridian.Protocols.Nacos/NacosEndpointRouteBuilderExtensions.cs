@@ -1,4 +1,5 @@
 using Meridian.Protocols.Nacos.Auth;
+using Meridian.Protocols.Nacos.Config;
 using Meridian.Protocols.Nacos.Console;
 using Meridian.Protocols.Nacos.Http;
 using Meridian.Protocols.Nacos.Naming;
@@ -19,6 +20,10 @@ public static class NacosEndpointRouteBuilderExtensions
         var naming = nacos.MapGroup("/v1/ns").AddEndpointFilter(NacosErrorFilter.Naming);
         naming.MapNacosInstanceEndpoints();
         naming.MapNacosServiceEndpoints();
+
+        var config = nacos.MapGroup("/v1/cs").AddEndpointFilter(NacosErrorFilter.Config);
+        config.MapNacosConfigEndpoints();
+        config.MapNacosHistoryEndpoints();
 
         var console = nacos.MapGroup("").AddEndpointFilter(NacosErrorFilter.Naming);
         console.MapNacosNamespaceEndpoints();

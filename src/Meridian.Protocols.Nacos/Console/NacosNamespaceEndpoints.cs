@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Meridian.Config;
 using Meridian.Namespaces;
 using Meridian.Naming;
 using Meridian.Protocols.Nacos.Http;
@@ -24,7 +25,7 @@ internal static class NacosNamespaceEndpoints
         group.MapDelete("/", DeleteAsync);
     }
 
-    private static async Task<IResult> GetAsync(HttpContext http, NamespaceCatalog catalog, CancellationToken ct)
+    private static async Task<IResult> GetAsync(HttpContext http, NamespaceCatalog catalog, ConfigService configs, CancellationToken ct)
     {
         var p = await NacosParameters.ReadAsync(http.Request, ct);
         if (p.Bool("checkNamespaceIdExist") == true)
@@ -36,10 +37,11 @@ internal static class NacosNamespaceEndpoints
         {
             var one = catalog.Get(NacosNamespace.Id(p.Get("namespaceId")))
                 ?? throw new NacosException(StatusCodes.Status404NotFound, $"namespace {p.Get("namespaceId")} does not exist.");
-            return NacosResults.Json(w => WriteNamespace(w, one, withDescription: true));
+            return NacosResults.Json(w => WriteNamespace(w, one, CountConfigs(configs), withDescription: true));
         }
 
         var all = catalog.List();
+        var counts = CountConfigs(configs);
         return NacosResults.Json(w =>
         {
             w.WriteStartObject();
@@ -48,7 +50,7 @@ internal static class NacosNamespaceEndpoints
             w.WriteStartArray("data");
             foreach (var ns in all)
             {
-                WriteNamespace(w, ns, withDescription: false);
+                WriteNamespace(w, ns, counts, withDescription: false);
             }
 
             w.WriteEndArray();
@@ -87,20 +89,31 @@ internal static class NacosNamespaceEndpoints
         return NacosResults.True;
     }
 
-    private static async Task<IResult> DeleteAsync(HttpContext http, NamespaceCatalog catalog, ServiceRegistry registry, CancellationToken ct)
+    private static async Task<IResult> DeleteAsync(HttpContext http, NamespaceCatalog catalog, ServiceRegistry registry, ConfigService configs, CancellationToken ct)
     {
         var p = await NacosParameters.ReadAsync(http.Request, ct);
         var id = NacosNamespace.Id(p.Required("namespaceId"));
-        if (registry.HasServices(id))
+        if (registry.HasServices(id) || configs.HasConfigs(id))
         {
-            throw new NacosException(StatusCodes.Status400BadRequest, $"namespace {id} still holds services; remove them first.");
+            throw new NacosException(StatusCodes.Status400BadRequest, $"namespace {id} still holds services or configurations; remove them first.");
         }
 
         await catalog.DeleteAsync(id, ct);
         return NacosResults.True;
     }
 
-    private static void WriteNamespace(Utf8JsonWriter w, NamespaceInfo ns, bool withDescription)
+    private static Dictionary<string, int> CountConfigs(ConfigService configs)
+    {
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var item in configs.All())
+        {
+            counts[item.Key.Namespace] = counts.GetValueOrDefault(item.Key.Namespace) + 1;
+        }
+
+        return counts;
+    }
+
+    private static void WriteNamespace(Utf8JsonWriter w, NamespaceInfo ns, Dictionary<string, int> configCounts, bool withDescription)
     {
         var isPublic = ns.Id == ServiceKey.DefaultNamespace;
         w.WriteStartObject();
@@ -112,7 +125,7 @@ internal static class NacosNamespaceEndpoints
         }
 
         w.WriteNumber("quota", Quota);
-        w.WriteNumber("configCount", 0);
+        w.WriteNumber("configCount", configCounts.GetValueOrDefault(ns.Id));
         w.WriteNumber("type", isPublic ? 0 : 2);
         w.WriteEndObject();
     }

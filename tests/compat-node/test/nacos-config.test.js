@@ -1,0 +1,57 @@
+'use strict';
+
+// npm nacos@2.6.3 NacosConfigClient against a real Meridian: publish, get, subscribe (long-poll) and see a change at
+// once, remove.
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const { startMeridian } = require('../lib/meridian');
+const { configClients } = require('../lib/nacos-config');
+const { within, firstMatching } = require('../lib/wait');
+const { request } = require('../lib/http');
+
+let server;
+let clients;
+
+before(async () => {
+  server = await startMeridian();
+  clients = await configClients(server);
+});
+
+after(async () => {
+  clients?.close();
+  await server?.stop();
+});
+
+test('NacosConfigClient publishSingle and getConfig round-trip the content exactly', async () => {
+  const client = await clients.create();
+  const content = 'greeting=hello 世界\nquery=a&b=c+d\n';
+  assert.equal(await client.publishSingle('compat.properties', 'DEFAULT_GROUP', content, { type: 'properties' }), true);
+  assert.equal(await client.getConfig('compat.properties', 'DEFAULT_GROUP'), content);
+  assert.equal(await client.getConfig('never-published', 'DEFAULT_GROUP'), null);
+
+  const raw = await request('GET', `${server.url}/nacos/v1/cs/configs?dataId=compat.properties&group=DEFAULT_GROUP`);
+  assert.equal(raw.headers['content-md5'], require('node:crypto').createHash('md5').update(content, 'utf8').digest('hex'));
+  assert.equal(raw.headers['config-type'], 'properties');
+});
+
+test('NacosConfigClient subscribe sees a publish at once and a removal as null', async () => {
+  const client = await clients.create();
+  const dataId = 'watched.json';
+  await client.publishSingle(dataId, 'DEFAULT_GROUP', '{"v":1}', { type: 'json' });
+
+  const first = firstMatching((cb) => client.subscribe({ dataId, group: 'DEFAULT_GROUP' }, cb), (c) => c === '{"v":1}');
+  await within(first, 10_000, 'the current content');
+
+  // Another client publishes; the subscriber's held long-poll is answered as soon as the change is stored.
+  const other = await clients.create();
+  const changed = firstMatching((cb) => client.subscribe({ dataId, group: 'DEFAULT_GROUP' }, cb), (c) => c === '{"v":2}');
+  const started = Date.now();
+  await other.publishSingle(dataId, 'DEFAULT_GROUP', '{"v":2}', { type: 'json' });
+  await within(changed, 8_000, 'the published change');
+  assert.ok(Date.now() - started < 5_000, `the change took ${Date.now() - started} ms to arrive`);
+
+  const removed = firstMatching((cb) => client.subscribe({ dataId, group: 'DEFAULT_GROUP' }, cb), (c) => c === null);
+  assert.equal(await other.remove(dataId, 'DEFAULT_GROUP'), true);
+  await within(removed, 8_000, 'the removal');
+  assert.equal(await client.getConfig(dataId, 'DEFAULT_GROUP'), null);
+});
