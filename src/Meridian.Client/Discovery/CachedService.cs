@@ -29,6 +29,12 @@ internal sealed class CachedService
     /// <summary>True once a push or a disk snapshot supplied a list.</summary>
     public bool HasData => _current.Revision >= 0;
 
+    /// <summary>
+    /// Set once a lookup has waited the initial resolve timeout in vain: later lookups answer at once with what there
+    /// is, so a server outage costs one bounded wait per service, not one per call.
+    /// </summary>
+    public bool GaveUpWaiting { get; set; }
+
     /// <summary>Completes with the first list; lookups of a service never seen wait on it.</summary>
     public TaskCompletionSource FirstData { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

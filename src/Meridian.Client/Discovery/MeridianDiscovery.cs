@@ -35,14 +35,25 @@ internal sealed partial class MeridianDiscovery(
     internal ValueTask<CachedService> ResolveAsync(ServiceId id, CancellationToken cancellationToken)
     {
         var service = Track(id);
-        return service.HasData ? ValueTask.FromResult(service) : new ValueTask<CachedService>(WaitForFirstAsync(service, cancellationToken));
+        return service.HasData || service.GaveUpWaiting
+            ? ValueTask.FromResult(service)
+            : new ValueTask<CachedService>(WaitForFirstAsync(service, cancellationToken));
     }
 
     internal ServiceId Id(string service, string? group)
     {
         ArgumentException.ThrowIfNullOrEmpty(service);
+        if (service.Length > 256 || service.AsSpan().ContainsAnyExcept(NameChars))
+        {
+            throw new ArgumentException(
+                $"'{service}' is not a valid service name; use 1..256 letters, digits and '-', '.', '_', ':'.", nameof(service));
+        }
+
         return new ServiceId(_options.Namespace, string.IsNullOrEmpty(group) ? _options.Group : group, service);
     }
+
+    private static readonly System.Buffers.SearchValues<char> NameChars =
+        System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._:");
 
     private CachedService Track(ServiceId id)
     {
@@ -63,6 +74,7 @@ internal sealed partial class MeridianDiscovery(
         }
         catch (TimeoutException)
         {
+            service.GaveUpWaiting = true;
             if (connection.IsConnected)
             {
                 LogNoAnswer(logger, service.Id, _options.Discovery.InitialResolveTimeout.TotalSeconds);

@@ -100,5 +100,10 @@ public sealed class LifecycleTests
         await using var lonely = await ClientApp.StartAsync(
             "lonely", ["127.0.0.1:1"], settings: new Dictionary<string, string?> { ["Meridian:Discovery:InitialResolveTimeout"] = "00:00:00.300" });
         Assert.Empty(await lonely.Discovery.GetInstancesAsync("nowhere", Ct));
+
+        // The bounded wait is paid once per service, not on every call while the outage lasts.
+        var again = lonely.Discovery.GetInstancesAsync("nowhere", Ct);
+        Assert.True(again.IsCompletedSuccessfully);
+        Assert.Empty(await again);
     }
 }
