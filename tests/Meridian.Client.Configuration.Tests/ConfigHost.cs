@@ -23,6 +23,8 @@ public sealed class ConfigHost : IAsyncDisposable
     public IConfiguration Configuration => _host.Services.GetRequiredService<IConfiguration>();
     public IOptionsMonitor<PatternOptions> Pattern => _host.Services.GetRequiredService<IOptionsMonitor<PatternOptions>>();
     public IMeridianConfigurationRefresher Refresher => _host.Services.GetRequiredService<IMeridianConfigurationRefresher>();
+    public Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckService Health =>
+        _host.Services.GetRequiredService<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckService>();
 
     public static async Task<ConfigHost> StartAsync(string server, string snapshots, Dictionary<string, string?>? settings = null, CancellationToken cancellationToken = default)
     {

@@ -109,6 +109,25 @@ public sealed class ConfigurationProviderTests : IDisposable
     }
 
     [Fact]
+    public async Task Refresher_and_health_check_report_a_server_that_went_away()
+    {
+        var server = await TestServer.StartAsync(cancellationToken: Ct);
+        await server.Client.PublishAsync("userservice-Test.yaml", "pattern: {dateformat: kept}");
+        await using var app = await ConfigHost.StartAsync(server.BaseAddress.ToString(), _snapshots, cancellationToken: Ct);
+        Assert.True(await app.Refresher.TryRefreshAsync(Ct));
+        var healthy = await app.Health.CheckHealthAsync(Ct);
+        Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy, healthy.Entries["meridian-config"].Status);
+
+        await server.DisposeAsync();
+
+        Assert.False(await app.Refresher.TryRefreshAsync(Ct));
+        Assert.Equal(ConfigSourceState.Unreachable, app.Refresher.Status.State);
+        var report = await app.Health.CheckHealthAsync(Ct);
+        Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded, report.Entries["meridian-config"].Status);
+        Assert.Equal("kept", app.Configuration["pattern:dateformat"]);
+    }
+
+    [Fact]
     public async Task Required_config_with_no_server_and_no_snapshot_stops_the_start_naming_it()
     {
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => ConfigHost.StartAsync("http://127.0.0.1:1", _snapshots, new()
