@@ -197,10 +197,12 @@ internal sealed class EtcdTarget : IDisposable
 
             var setupSeconds = setup.Elapsed.TotalSeconds;
             var trials = new List<Arrivals>();
+            var cpu = 0.0;
             for (var change = 1; change <= changes; change++)
             {
                 var arrivals = new Arrivals(subscribers);
                 Volatile.Write(ref current, arrivals);
+                var cpuBefore = ProcessStats.CpuSeconds(Pid);
                 arrivals.Start = Stopwatch.GetTimestamp();
                 await PutAsync(key, Naming.ConfigContent(change, 256), ct);
                 if (!await arrivals.WaitAsync(TimeSpan.FromSeconds(60), ct))
@@ -208,10 +210,11 @@ internal sealed class EtcdTarget : IDisposable
                     throw new TimeoutException($"Not all {subscribers} watchers saw the put within 60 s.");
                 }
 
+                cpu += ProcessStats.CpuSeconds(Pid) - cpuBefore;
                 trials.Add(arrivals);
             }
 
-            return FanOutSummary.From(subscribers, trials, setupSeconds);
+            return FanOutSummary.From(subscribers, trials, setupSeconds, cpu);
         }
         finally
         {

@@ -6,7 +6,7 @@ namespace Meridian.LoadTest;
 /// One change reaching many subscribers, repeated: <see cref="Last"/> is the time until the last subscriber had it
 /// (one value per change), <see cref="Each"/> every subscriber's own delay.
 /// </summary>
-internal sealed record FanOutResult(int Subscribers, int Changes, Latency Last, Latency Each, double SetupSeconds);
+internal sealed record FanOutResult(int Subscribers, int Changes, Latency Last, Latency Each, double SetupSeconds, double ServerCpuMicrosPerDelivery);
 
 /// <summary>Collects arrival times of one change across subscribers; completes when every one has it.</summary>
 internal sealed class Arrivals
@@ -54,10 +54,12 @@ internal sealed class Arrivals
 
 internal static class FanOutSummary
 {
-    public static FanOutResult From(int subscribers, List<Arrivals> trials, double setupSeconds)
+    /// <param name="serverCpuSeconds">The server's CPU time from just before each change until its last delivery, summed.</param>
+    public static FanOutResult From(int subscribers, List<Arrivals> trials, double setupSeconds, double serverCpuSeconds)
     {
         var last = trials.Select(t => t.DelaysMicros().DefaultIfEmpty(Load.MaxMicros).Max()).ToList();
         var each = trials.SelectMany(t => t.DelaysMicros());
-        return new FanOutResult(subscribers, trials.Count, Latency.FromMicros(last), Latency.FromMicros(each), setupSeconds);
+        return new FanOutResult(subscribers, trials.Count, Latency.FromMicros(last), Latency.FromMicros(each), setupSeconds,
+            serverCpuSeconds * 1e6 / Math.Max(1, subscribers * trials.Count));
     }
 }

@@ -86,6 +86,7 @@ internal sealed class MeridianTarget : IDisposable
         var dataId = string.Create(CultureInfo.InvariantCulture, $"fanout-{subscribers}");
         var md5 = await PublishAsync(dataId, Naming.ConfigContent(0, 256), ct);
         var trials = new List<Arrivals>();
+        var cpu = 0.0;
         var setupSeconds = 0.0;
         for (var change = 1; change <= changes; change++)
         {
@@ -122,6 +123,7 @@ internal sealed class MeridianTarget : IDisposable
                 setupSeconds = setup.Elapsed.TotalSeconds;
             }
 
+            var cpuBefore = ProcessStats.CpuSeconds(Pid);
             arrivals.Start = Stopwatch.GetTimestamp();
             md5 = await PublishAsync(dataId, Naming.ConfigContent(change, 256), ct);
             if (!await arrivals.WaitAsync(TimeSpan.FromSeconds(60), ct))
@@ -129,11 +131,12 @@ internal sealed class MeridianTarget : IDisposable
                 throw new TimeoutException($"Only some of {subscribers} long-polls answered within 60 s.");
             }
 
+            cpu += ProcessStats.CpuSeconds(Pid) - cpuBefore;
             await Task.WhenAll(polls);
             trials.Add(arrivals);
         }
 
-        return FanOutSummary.From(subscribers, trials, setupSeconds);
+        return FanOutSummary.From(subscribers, trials, setupSeconds, cpu);
     }
 
     private async Task WaitForListenersAsync(string dataId, int expected, Arrivals arrivals, CancellationToken ct)
@@ -331,6 +334,7 @@ internal sealed class MeridianTarget : IDisposable
 
             var setupSeconds = setup.Elapsed.TotalSeconds;
             var trials = new List<Arrivals>();
+            var cpu = 0.0;
             for (var change = 1; change <= changes; change++)
             {
                 var settled = Stopwatch.StartNew();
@@ -342,6 +346,7 @@ internal sealed class MeridianTarget : IDisposable
                 var arrivals = new Arrivals(subscribers);
                 Volatile.Write(ref target, revisions.Max() + 1);
                 Volatile.Write(ref current, arrivals);
+                var cpuBefore = ProcessStats.CpuSeconds(Pid);
                 arrivals.Start = Stopwatch.GetTimestamp();
                 await Http.SendAsync(_http, HttpMethod.Post, Instances(service), Registration(change), ct);
                 if (!await arrivals.WaitAsync(TimeSpan.FromSeconds(60), ct))
@@ -349,10 +354,11 @@ internal sealed class MeridianTarget : IDisposable
                     throw new TimeoutException($"Not all {subscribers} subscribers got the change within 60 s.");
                 }
 
+                cpu += ProcessStats.CpuSeconds(Pid) - cpuBefore;
                 trials.Add(arrivals);
             }
 
-            return FanOutSummary.From(subscribers, trials, setupSeconds);
+            return FanOutSummary.From(subscribers, trials, setupSeconds, cpu);
         }
         finally
         {

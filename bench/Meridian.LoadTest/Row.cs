@@ -29,7 +29,8 @@ internal sealed record Row(
     public static Row FanOut(string id, string scenario, FanOutResult meridian, FanOutResult etcd, string note) =>
         new(id, scenario, "ms until the last has it (p99)", false, meridian.Last.P99, etcd.Last.P99, meridian.Each, etcd.Each,
             Join(note, $"last one: p50 {meridian.Last.P50:0.0} ms vs {etcd.Last.P50:0.0} ms over {meridian.Changes} changes; " +
-                       $"subscribe set-up {meridian.SetupSeconds:0.0} s vs {etcd.SetupSeconds:0.0} s"));
+                       $"subscribe set-up {meridian.SetupSeconds:0.0} s vs {etcd.SetupSeconds:0.0} s; server CPU is per delivery"),
+            meridian.ServerCpuMicrosPerDelivery, etcd.ServerCpuMicrosPerDelivery);
 
     private static string Counts(Measurement m, Measurement e) =>
         FormattableString.Invariant($"{m.Succeeded:N0} ops in {m.Seconds:0.0} s vs {e.Succeeded:N0} in {e.Seconds:0.0} s");
