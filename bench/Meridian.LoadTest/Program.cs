@@ -2,6 +2,7 @@ using System.Globalization;
 using Meridian.LoadTest;
 
 var settings = Settings.Parse(args);
+var loadAtStart = Report.LoadAverage();
 using var abort = new CancellationTokenSource(settings.Quick ? TimeSpan.FromMinutes(4) : TimeSpan.FromMinutes(15));
 Console.CancelKeyPress += (_, e) =>
 {
@@ -126,7 +127,7 @@ if (settings.Runs("fanout"))
 }
 
 Directory.CreateDirectory(settings.OutputDirectory);
-var markdown = Report.Markdown(rows, settings);
+var markdown = Report.Markdown(rows, settings, loadAtStart);
 var md = Path.Combine(settings.OutputDirectory, "latest.md");
 await File.WriteAllTextAsync(md, markdown, ct);
 var png = Path.Combine(settings.OutputDirectory, "latest.png");

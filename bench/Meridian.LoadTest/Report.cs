@@ -51,13 +51,19 @@ internal static class Report
     public static string ConsoleLine(Row r) => Invariant(
         $"{r.Scenario,-62} Meridian {Value(r.Meridian),12} etcd {Value(r.Etcd),12} {r.Unit,-30} M/E {r.Ratio,6:0.00}  M p50/p99/p999 {r.MeridianLatency} | etcd {r.EtcdLatency} | CPU µs/op {Cpu(r.MeridianCpu)} / {Cpu(r.EtcdCpu)}");
 
-    public static string Markdown(IReadOnlyList<Row> rows, Settings settings)
+    /// <summary>The 1-, 5- and 15-minute load averages: how much else was running while the suite ran.</summary>
+    public static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(" / ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+
+    public static string Markdown(IReadOnlyList<Row> rows, Settings settings, string loadAtStart)
     {
         var sb = new StringBuilder();
         sb.AppendLine(Invariant($"# Meridian vs etcd, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC ({(settings.Quick ? "quick" : "full")} run)"));
         sb.AppendLine();
         sb.AppendLine(Invariant($"Machine: {Environment.ProcessorCount} cores ({CpuModel()}), {MemoryGiB():0.0} GiB RAM, {Environment.OSVersion}. ") + Invariant(
                                 $"Load generator, Meridian and etcd share it. {settings.Concurrency} requests in flight; rows alternate Meridian then etcd."));
+        sb.AppendLine();
+        sb.AppendLine(Invariant($"Load average (1 / 5 / 15 min) at the start: {loadAtStart}; at the end: {LoadAverage()}. Anything above ~2 means other work shared the cores."));
         sb.AppendLine();
         sb.AppendLine("Meridian / etcd is the raw ratio of the two values; **ahead** is read by the metric's direction " +
                       "(more per second is better; fewer milliseconds or bytes is better). Latencies are per operation, in ms; " +
