@@ -270,40 +270,6 @@ public sealed partial class ServiceRegistry(
         }
     }
 
-    /// <summary>
-    /// Marks ephemeral instances whose heartbeat is overdue unhealthy and removes those overdue past the delete timeout.
-    /// Instances held by a live connection are skipped: the connection vouches for them.
-    /// </summary>
-    public void SweepExpired()
-    {
-        foreach (var services in _byNamespace.Values)
-        {
-            foreach (var entry in services.Values)
-            {
-                SweepService(entry);
-            }
-        }
-    }
-
-    /// <summary>
-    /// Removes the ephemeral instances a client connection registered, once that connection is gone for good.
-    /// Instances another registrant has taken over since are left alone. Returns how many were removed.
-    /// </summary>
-    public int ReleaseConnection(string connectionId)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(connectionId);
-        var removed = 0;
-        foreach (var services in _byNamespace.Values)
-        {
-            foreach (var entry in services.Values)
-            {
-                removed += ReleaseConnection(entry, connectionId);
-            }
-        }
-
-        return removed;
-    }
-
     internal void Load(RegistryData data)
     {
         namespaces.Load(data.Namespaces);
@@ -342,69 +308,6 @@ public sealed partial class ServiceRegistry(
 
     internal InstanceLease? FindLease(ServiceKey key, string instanceId) =>
         Find(key) is { } entry && entry.Leases.TryGetValue(instanceId, out var lease) ? lease : null;
-
-    private void SweepService(ServiceEntry entry)
-    {
-        List<string>? expired = null;
-        List<string>? overdue = null;
-        foreach (var lease in entry.Leases.Values)
-        {
-            if (!lease.Ephemeral || lease.ConnectionId is not null)
-            {
-                continue;
-            }
-
-            var silence = time.GetElapsedTime(lease.LastBeat);
-            if (silence >= lease.DeleteTimeout)
-            {
-                (expired ??= []).Add(lease.InstanceId);
-            }
-            else if (silence >= lease.HeartbeatTimeout && !lease.MarkedUnhealthy)
-            {
-                (overdue ??= []).Add(lease.InstanceId);
-            }
-        }
-
-        if (expired is null && overdue is null)
-        {
-            return;
-        }
-
-        lock (entry.Gate)
-        {
-            if (entry.Removed)
-            {
-                return;
-            }
-
-            var builder = entry.Snapshot.Instances.ToBuilder();
-            for (var i = builder.Count - 1; i >= 0; i--)
-            {
-                var instance = builder[i];
-                if (!entry.Leases.TryGetValue(instance.InstanceId, out var lease))
-                {
-                    continue;
-                }
-
-                // Re-check under the lock: a heartbeat may have arrived since the scan.
-                var silence = time.GetElapsedTime(lease.LastBeat);
-                if (expired?.Contains(instance.InstanceId) == true && silence >= lease.DeleteTimeout)
-                {
-                    builder.RemoveAt(i);
-                    entry.Leases.TryRemove(instance.InstanceId, out _);
-                    LogExpired(entry.Snapshot.Key, instance.InstanceId, silence.TotalSeconds);
-                }
-                else if (silence >= lease.HeartbeatTimeout && instance.Healthy)
-                {
-                    builder[i] = instance with { Healthy = false };
-                    lease.MarkedUnhealthy = true;
-                    LogUnhealthy(entry.Snapshot.Key, instance.InstanceId, silence.TotalSeconds);
-                }
-            }
-
-            Commit(entry, builder.ToImmutable());
-        }
-    }
 
     private Instance Upsert(ServiceKey key, Instance instance, bool persistDefinition, string? connectionId)
     {
@@ -451,43 +354,6 @@ public sealed partial class ServiceRegistry(
 
                 return instance;
             }
-        }
-    }
-
-    private int ReleaseConnection(ServiceEntry entry, string connectionId)
-    {
-        if (!entry.Leases.Values.Any(l => l.ConnectionId == connectionId))
-        {
-            return 0;
-        }
-
-        lock (entry.Gate)
-        {
-            if (entry.Removed)
-            {
-                return 0;
-            }
-
-            var builder = entry.Snapshot.Instances.ToBuilder();
-            var removed = 0;
-            for (var i = builder.Count - 1; i >= 0; i--)
-            {
-                var id = builder[i].InstanceId;
-                if (entry.Leases.TryGetValue(id, out var lease) && lease.Ephemeral && lease.ConnectionId == connectionId)
-                {
-                    builder.RemoveAt(i);
-                    entry.Leases.TryRemove(id, out _);
-                    removed++;
-                    LogReleased(entry.Snapshot.Key, id, connectionId);
-                }
-            }
-
-            if (removed > 0)
-            {
-                Commit(entry, builder.ToImmutable());
-            }
-
-            return removed;
         }
     }
 
@@ -600,109 +466,6 @@ public sealed partial class ServiceRegistry(
             (key, revisions));
     }
 
-    private (TimeSpan Heartbeat, TimeSpan Delete) Timeouts(Instance instance) =>
-        (Millis(instance, PreservedMetadata.HeartbeatTimeout) ?? _options.HeartbeatTimeout,
-         Millis(instance, PreservedMetadata.DeleteTimeout) ?? _options.DeleteTimeout);
-
-    private static TimeSpan? Millis(Instance instance, string key) =>
-        instance.Metadata.TryGetValue(key, out var text) && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var ms) && ms > 0
-            ? TimeSpan.FromMilliseconds(ms)
-            : null;
-
-    private static Instance BuildInstance(ServiceKey key, InstanceRegistration r)
-    {
-        var errors = ValidateKey(key, throwNow: false);
-        Rules.Host(errors, "ip", r.Ip);
-        Rules.Port(errors, "port", r.Port);
-        Rules.Weight(errors, "weight", r.Weight);
-        Rules.Metadata(errors, "metadata", r.Metadata);
-        var cluster = string.IsNullOrEmpty(r.Cluster) ? ServiceKey.DefaultCluster : r.Cluster;
-        Rules.Name(errors, "cluster", cluster);
-        if (r.InstanceId is { } id && (id.Length == 0 || id.Length > 512))
-        {
-            errors.Add("instanceId", "'instanceId' must be 1..512 characters, or left out to use ip#port#cluster#group@@service.");
-        }
-
-        foreach (var preserved in (ReadOnlySpan<string>)[PreservedMetadata.HeartbeatTimeout, PreservedMetadata.DeleteTimeout, PreservedMetadata.HeartbeatInterval])
-        {
-            if (r.Metadata?.TryGetValue(preserved, out var text) == true &&
-                !(long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var ms) && ms > 0))
-            {
-                errors.Add("metadata", $"'{preserved}' must be a positive number of milliseconds; got '{text}'.");
-            }
-        }
-
-        errors.ThrowIfAny();
-        return new Instance
-        {
-            InstanceId = r.InstanceId ?? Instance.DefaultId(r.Ip, r.Port, cluster, key),
-            Ip = r.Ip,
-            Port = r.Port,
-            Weight = r.Weight ?? 1,
-            Healthy = r.Healthy ?? true,
-            Enabled = r.Enabled ?? true,
-            Ephemeral = r.Ephemeral ?? true,
-            Cluster = cluster,
-            Metadata = r.Metadata is null ? Instance.EmptyMetadata : new Dictionary<string, string>(r.Metadata, StringComparer.Ordinal),
-        };
-    }
-
-    private static Instance ApplyPatch(Instance current, InstancePatch patch) => current with
-    {
-        Weight = patch.Weight ?? current.Weight,
-        Enabled = patch.Enabled ?? current.Enabled,
-        Metadata = patch.Metadata is null ? current.Metadata : new Dictionary<string, string>(patch.Metadata, StringComparer.Ordinal),
-    };
-
-    public static void ValidateKey(ServiceKey key) => ValidateKey(key, throwNow: true);
-
-    private static ValidationErrors ValidateKey(ServiceKey key, bool throwNow)
-    {
-        var errors = new ValidationErrors();
-        Rules.Name(errors, "namespace", key.Namespace);
-        Rules.Name(errors, "group", key.Group);
-        Rules.Name(errors, "service", key.Name);
-        if (throwNow)
-        {
-            errors.ThrowIfAny();
-        }
-
-        return errors;
-    }
-
-    private static void ValidateDefinition(ServiceDefinition definition)
-    {
-        var errors = new ValidationErrors();
-        Rules.ProtectThreshold(errors, "protectThreshold", definition.ProtectThreshold);
-        Rules.Metadata(errors, "metadata", definition.Metadata);
-        foreach (var (name, cluster) in definition.Clusters)
-        {
-            Rules.Name(errors, "clusters", name);
-            if (cluster.HealthCheck.Port is { } port)
-            {
-                Rules.Port(errors, $"clusters.{name}.healthCheck.port", port);
-            }
-
-            if (cluster.HealthCheck.Type == HealthCheckType.Http && !cluster.HealthCheck.Path.StartsWith('/'))
-            {
-                errors.Add($"clusters.{name}.healthCheck.path", "The HTTP health check path must start with '/'.");
-            }
-
-            Rules.Metadata(errors, $"clusters.{name}.metadata", cluster.Metadata);
-        }
-
-        errors.ThrowIfAny();
-    }
-
-    private static void RejectEphemeralityChange(ServiceEntry entry, Instance instance)
-    {
-        if (entry.Leases.TryGetValue(instance.InstanceId, out var lease) && lease.Ephemeral != instance.Ephemeral)
-        {
-            throw new ConflictException(
-                $"Instance '{instance.InstanceId}' is registered as {(lease.Ephemeral ? "ephemeral" : "persistent")}; deregister it before registering it as {(instance.Ephemeral ? "ephemeral" : "persistent")}.");
-        }
-    }
-
     private static Instance? FindInstance(ServiceSnapshot snapshot, string instanceId)
     {
         var index = IndexOf(snapshot.Instances, instanceId);
@@ -726,19 +489,4 @@ public sealed partial class ServiceRegistry(
         a.Ip == b.Ip && a.Port == b.Port && a.Weight.Equals(b.Weight) && a.Healthy == b.Healthy && a.Enabled == b.Enabled &&
         a.Cluster == b.Cluster && a.Metadata.Count == b.Metadata.Count &&
         a.Metadata.All(p => b.Metadata.TryGetValue(p.Key, out var v) && v == p.Value);
-
-    private static NotFoundException ServiceNotFound(ServiceKey key) =>
-        new($"Service '{key.Name}' in group '{key.Group}' of namespace '{key.Namespace}' does not exist.");
-
-    private static NotFoundException InstanceNotFound(ServiceKey key, string instanceId) =>
-        new($"Instance '{instanceId}' is not registered in service '{key.Name}' (group '{key.Group}', namespace '{key.Namespace}').");
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Instance {InstanceId} of {Service} marked unhealthy: no heartbeat for {Seconds:F1} s")]
-    private partial void LogUnhealthy(ServiceKey service, string instanceId, double seconds);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Instance {InstanceId} of {Service} removed: no heartbeat for {Seconds:F1} s")]
-    private partial void LogExpired(ServiceKey service, string instanceId, double seconds);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Instance {InstanceId} of {Service} removed: its client connection {ConnectionId} is gone")]
-    private partial void LogReleased(ServiceKey service, string instanceId, string connectionId);
 }
