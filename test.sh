@@ -31,10 +31,13 @@ for arg in "$@"; do
 done
 if [ -n "$artifacts" ]; then
   server_dll=$(ls -t "$artifacts"/bin/Meridian.Server/*/Meridian.Server.dll 2>/dev/null | head -n 1)
+  testapp_dll=$(ls -t "$artifacts"/bin/Meridian.Client.TestApp/*/Meridian.Client.TestApp.dll 2>/dev/null | head -n 1)
 else
   server_dll=$(ls -t src/Meridian.Server/bin/*/net10.0/Meridian.Server.dll 2>/dev/null | head -n 1)
+  testapp_dll=$(ls -t tests/Meridian.Client.TestApp/bin/*/net10.0/Meridian.Client.TestApp.dll 2>/dev/null | head -n 1)
 fi
 [ -n "$server_dll" ] && server_dll=$(realpath "$server_dll")
+[ -n "$testapp_dll" ] && testapp_dll=$(realpath "$testapp_dll")
 compat=tests/compat-node
 lock_hash=$(sha256sum "$compat/package-lock.json" | awk '{print $1}')
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
@@ -49,7 +52,7 @@ else
   fi
   if [ "$node_rc" -eq 0 ]; then
     node_log=$(mktemp)
-    (cd "$compat" && MERIDIAN_SERVER_DLL="$server_dll" node --test --test-reporter=tap --test-concurrency=1 --test-force-exit) 2>&1 | tee "$node_log"
+    (cd "$compat" && MERIDIAN_SERVER_DLL="$server_dll" MERIDIAN_TESTAPP_DLL="$testapp_dll" node --test --test-reporter=tap --test-concurrency=1 --test-force-exit) 2>&1 | tee "$node_log"
     node_rc=${PIPESTATUS[0]}
     node_passed=$(grep -E '^# pass [0-9]+' "$node_log" | tail -n 1 | awk '{print $3}')
     node_failed=$(grep -E '^# fail [0-9]+' "$node_log" | tail -n 1 | awk '{print $3}')

@@ -36,6 +36,7 @@ async function startMeridian(extraArgs = []) {
 
   const output = [];
   const candidates = [];
+  let grpc;
   const started = new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`Meridian did not start within ${START_TIMEOUT_MS} ms:\n${output.join('\n')}`)), START_TIMEOUT_MS);
     const onLine = (line) => {
@@ -44,7 +45,12 @@ async function startMeridian(extraArgs = []) {
       if (listening) {
         candidates.push(listening[1]);
       }
-      if (line.includes('Application started')) {
+      const connections = /Meridian client connections \(gRPC, HTTP\/2\) on (\S+)/.exec(line);
+      if (connections) {
+        grpc = connections[1];
+      }
+      // The server's own start-up lines come last: data folder, client connections, then the HTTP API.
+      if (line.includes('Meridian HTTP API')) {
         clearTimeout(timer);
         resolve();
       }
@@ -74,7 +80,7 @@ async function startMeridian(extraArgs = []) {
     for (const candidate of candidates) {
       const url = new URL(candidate);
       if (await answersHttp1(url)) {
-        return { url: url.origin, host: url.hostname, port: Number(url.port), stop, output };
+        return { url: url.origin, host: url.hostname, port: Number(url.port), grpc, stop, output };
       }
     }
     throw new Error(`None of ${candidates.join(', ')} answers HTTP/1.1:\n${output.join('\n')}`);
