@@ -8,6 +8,10 @@ internal static class Chart
     public static void Save(IReadOnlyList<Row> rows, string path, bool quick)
     {
         var plot = new Plot();
+        // Drawn first and light, so a value label that lands on it stays readable.
+        var one = plot.Add.VerticalLine(1);
+        one.LineColor = Colors.Gray.WithAlpha(0.6);
+        one.LinePattern = LinePattern.Dashed;
         var bars = new List<Bar>();
         for (var i = 0; i < rows.Count; i++)
         {
@@ -27,9 +31,6 @@ internal static class Chart
         var barPlot = plot.Add.Bars(bars);
         barPlot.Horizontal = true;
         barPlot.ValueLabelStyle.FontSize = 14;
-        var one = plot.Add.VerticalLine(1);
-        one.LineColor = Colors.Black;
-        one.LinePattern = LinePattern.Dashed;
         plot.Axes.Left.SetTicks([.. Enumerable.Range(0, rows.Count).Select(i => (double)(rows.Count - 1 - i))], [.. rows.Select(r => r.Scenario)]);
         plot.Axes.Left.TickLabelStyle.FontSize = 13;
         plot.Axes.Left.MajorTickStyle.Length = 0;
