@@ -1,3 +1,4 @@
+using Meridian.Testing;
 using System.Net;
 using System.Net.Sockets;
 
@@ -12,7 +13,7 @@ public sealed class DemoScriptTests
     {
         var script = Path.Combine(RepositoryRoot(), "samples", "demo.sh");
         var ports = FreePorts(6);
-        await using var demo = AppProcess.Start("bash", [script], new Dictionary<string, string>
+        await using var demo = ChildProcess.Start("bash", [script], new Dictionary<string, string>
         {
             ["MERIDIAN_DEMO_BIN"] = AppContext.BaseDirectory,
             ["MERIDIAN_HTTP_PORT"] = ports[0].ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -1,3 +1,4 @@
+using Meridian.Testing;
 using System.Net.Http.Json;
 
 namespace Meridian.Samples.Tests;
@@ -9,7 +10,7 @@ namespace Meridian.Samples.Tests;
 public sealed class SampleTopology : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
-    private readonly List<AppProcess> _processes = [];
+    private readonly List<ChildProcess> _processes = [];
     private readonly string _work = Directory.CreateTempSubdirectory("meridian-samples-").FullName;
 
     public Uri Meridian { get; private set; } = null!;
@@ -19,7 +20,7 @@ public sealed class SampleTopology : IAsyncDisposable
     public static async Task<SampleTopology> StartServerAsync(CancellationToken cancellationToken)
     {
         var topology = new SampleTopology();
-        var server = topology.Track(AppProcess.StartDotnet("Meridian.Server.dll",
+        var server = topology.Track(ChildProcess.StartDotnet("Meridian.Server.dll",
             "--urls", "http://127.0.0.1:0", "--Meridian:Grpc:Port=0", $"--Meridian:Storage:Sqlite:DataDirectory={topology._work}/meridian"));
         var http = await server.WaitForAsync(@"Meridian HTTP API .* on (http://[^\s;]+)", StartTimeout, cancellationToken);
         var grpc = await server.WaitForAsync(@"Meridian client connections \(gRPC, HTTP/2\) on (\S+)", StartTimeout, cancellationToken);
@@ -34,12 +35,12 @@ public sealed class SampleTopology : IAsyncDisposable
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync(cancellationToken));
     }
 
-    public async Task<(AppProcess Process, Uri Address)> StartUserServiceAsync(string name, string cluster, CancellationToken cancellationToken, string ns = "public") =>
+    public async Task<(ChildProcess Process, Uri Address)> StartUserServiceAsync(string name, string cluster, CancellationToken cancellationToken, string ns = "public") =>
         await StartAppAsync("UserService.dll", name, cancellationToken,
             "--Meridian:ServiceName=userservice", "--Meridian:Config:ApplicationName=userservice", $"--Meridian:ClusterName={cluster}",
             $"--Meridian:Namespace={ns}");
 
-    public async Task<(AppProcess Process, Uri Address)> StartOrderServiceAsync(string name, string cluster, CancellationToken cancellationToken, string ns = "public") =>
+    public async Task<(ChildProcess Process, Uri Address)> StartOrderServiceAsync(string name, string cluster, CancellationToken cancellationToken, string ns = "public") =>
         await StartAppAsync("OrderService.dll", name, cancellationToken,
             "--Meridian:ServiceName=orderservice", $"--Meridian:ClusterName={cluster}", $"--Meridian:Namespace={ns}",
             "--Meridian:LoadBalancing:Services:userservice:Rule=SameClusterFirst");
@@ -55,9 +56,9 @@ public sealed class SampleTopology : IAsyncDisposable
         Directory.Delete(_work, recursive: true);
     }
 
-    private async Task<(AppProcess, Uri)> StartAppAsync(string dll, string name, CancellationToken cancellationToken, params string[] args)
+    private async Task<(ChildProcess, Uri)> StartAppAsync(string dll, string name, CancellationToken cancellationToken, params string[] args)
     {
-        var app = Track(AppProcess.StartDotnet(dll,
+        var app = Track(ChildProcess.StartDotnet(dll,
         [
             "--urls", "http://127.0.0.1:0",
             $"--Meridian:ServerAddresses:0={ClientAddress}",
@@ -72,7 +73,7 @@ public sealed class SampleTopology : IAsyncDisposable
         return (app, new Uri(listening.Groups[1].Value));
     }
 
-    private AppProcess Track(AppProcess process)
+    private ChildProcess Track(ChildProcess process)
     {
         _processes.Add(process);
         return process;

@@ -12,11 +12,11 @@ public sealed class LifecycleTests
     {
         await using var server = await ServerHost.StartAsync();
         await using var watcher = await ClientApp.StartAsync("watcher", [server.ClientAddress]);
-        using var victim = await TestAppProcess.StartAsync(server.ClientAddress, "victim", TempDirectory.Create("meridian-victim-"));
+        await using var victim = await TestAppProcess.StartAsync(server.ClientAddress, "victim", TempDirectory.Create("meridian-victim-"));
         await watcher.Discovery.WaitForServingAsync("victim", 1);
 
         var clock = Stopwatch.StartNew();
-        victim.Kill();
+        await victim.KillAsync();
         await watcher.Discovery.WaitForServingAsync("victim", 0, TimeSpan.FromSeconds(15));
         clock.Stop();
 

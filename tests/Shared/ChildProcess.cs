@@ -2,23 +2,26 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 
-namespace Meridian.Samples.Tests;
+namespace Meridian.Testing;
 
-/// <summary>A real child process whose output is watched for lines the test waits on.</summary>
-public sealed class AppProcess : IAsyncDisposable
+/// <summary>
+/// A real child process (a Meridian server, an app using the client) whose output is watched for the lines a test
+/// waits on, so tests can do to it what production does: SIGKILL it, signal it, start it again.
+/// </summary>
+public sealed class ChildProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
     private readonly List<(Regex Pattern, TaskCompletionSource<Match> Found)> _waits = [];
     private readonly Lock _gate = new();
 
-    private AppProcess(Process process) => _process = process;
+    private ChildProcess(Process process) => _process = process;
 
     public int Id => _process.Id;
     public string Output => string.Join('\n', _output);
 
     /// <summary>Starts <c>dotnet DLL args</c> (or any program) from the test's own folder.</summary>
-    public static AppProcess Start(string program, IEnumerable<string> args, IDictionary<string, string>? environment = null)
+    public static ChildProcess Start(string program, IEnumerable<string> args, IDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo(program)
         {
@@ -37,7 +40,7 @@ public sealed class AppProcess : IAsyncDisposable
             info.Environment[key] = value;
         }
 
-        var app = new AppProcess(Process.Start(info) ?? throw new InvalidOperationException($"{program} did not start."));
+        var app = new ChildProcess(Process.Start(info) ?? throw new InvalidOperationException($"{program} did not start."));
         app._process.OutputDataReceived += (_, e) => app.OnLine(e.Data);
         app._process.ErrorDataReceived += (_, e) => app.OnLine(e.Data);
         app._process.BeginOutputReadLine();
@@ -45,7 +48,7 @@ public sealed class AppProcess : IAsyncDisposable
         return app;
     }
 
-    public static AppProcess StartDotnet(string dll, params IEnumerable<string> args) =>
+    public static ChildProcess StartDotnet(string dll, params IEnumerable<string> args) =>
         Start("dotnet", [Path.Combine(AppContext.BaseDirectory, dll), "--contentRoot", AppContext.BaseDirectory, .. args]);
 
     /// <summary>Completes with the first line (past or future) that matches; fails if the process ends first.</summary>
@@ -69,6 +72,7 @@ public sealed class AppProcess : IAsyncDisposable
         return found.Task.WaitAsync(timeout, cancellationToken);
     }
 
+    /// <summary>SIGKILL: no shutdown hooks, no flushing, no deregistration; the sockets just die.</summary>
     public async Task KillAsync()
     {
         _process.Kill(entireProcessTree: true);
