@@ -4,9 +4,9 @@
 // registers eureka-js-client finds (under the upper-case app name Eureka uses).
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { Eureka } = require('eureka-js-client');
 const { NacosNamingClient } = require('nacos');
 const { startMeridian } = require('../lib/meridian');
+const { eurekaClient: newEurekaClient, call } = require('../lib/eureka');
 const { within, firstMatching, quietLogger } = require('../lib/wait');
 
 let server;
@@ -23,23 +23,8 @@ after(async () => {
   await server?.stop();
 });
 
-function eurekaClient(app, instanceId, port) {
-  return new Eureka({
-    logger: quietLogger(),
-    instance: {
-      app,
-      instanceId,
-      hostName: 'localhost',
-      ipAddr: '127.0.0.1',
-      port: { $: port, '@enabled': true },
-      vipAddress: app,
-      dataCenterInfo: { '@class': 'com.netflix.appinfo.InstanceInfo$DefaultDataCenterInfo', name: 'MyOwn' },
-    },
-    eureka: { host: server.host, port: server.port, servicePath: '/eureka/apps/', heartbeatInterval: 1000, registryFetchInterval: 60_000, maxRetries: 0 },
-  });
-}
+const eurekaClient = (app, instanceId, port) => newEurekaClient(server, app, instanceId, port);
 
-const call = (fn) => new Promise((resolve, reject) => fn((err) => (err ? reject(err) : resolve())));
 
 test('an instance registered by eureka-js-client is returned by the Nacos client', async () => {
   const eureka = eurekaClient('orderservice', 'orderservice-1', 7201);

@@ -9,9 +9,9 @@ const fs = require('node:fs');
 const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
-const { Eureka } = require('eureka-js-client');
 const { NacosNamingClient } = require('nacos');
 const { startMeridian } = require('../lib/meridian');
+const { eurekaClient: newEurekaClient, call } = require('../lib/eureka');
 const { within, quietLogger } = require('../lib/wait');
 
 const TEST_APP = process.env.MERIDIAN_TESTAPP_DLL
@@ -57,7 +57,6 @@ after(async () => {
   fs.rmSync(snapshots, { recursive: true, force: true });
 });
 
-const call = (fn) => new Promise((resolve, reject) => fn((err) => (err ? reject(err) : resolve())));
 
 function getJson(url) {
   return new Promise((resolve, reject) => {
@@ -84,21 +83,7 @@ async function until(ask, predicate, what, ms = 10_000) {
   throw new Error(`Timed out waiting for ${what}; last answer: ${JSON.stringify(last)}`);
 }
 
-function eurekaClient(app, instanceId, port) {
-  return new Eureka({
-    logger: quietLogger(),
-    instance: {
-      app,
-      instanceId,
-      hostName: 'localhost',
-      ipAddr: '127.0.0.1',
-      port: { $: port, '@enabled': true },
-      vipAddress: app,
-      dataCenterInfo: { '@class': 'com.netflix.appinfo.InstanceInfo$DefaultDataCenterInfo', name: 'MyOwn' },
-    },
-    eureka: { host: server.host, port: server.port, servicePath: '/eureka/apps/', heartbeatInterval: 1000, registryFetchInterval: 60_000, maxRetries: 0 },
-  });
-}
+const eurekaClient = (app, instanceId, port) => newEurekaClient(server, app, instanceId, port);
 
 test('an instance registered by eureka-js-client is resolved by the .NET client', async () => {
   const eureka = eurekaClient('inventoryservice', 'inventoryservice-1', 7301);

@@ -4,8 +4,8 @@
 // the server loses the instance, stop and deregister.
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { Eureka } = require('eureka-js-client');
 const { startMeridian } = require('../lib/meridian');
+const { eurekaClient: newEurekaClient } = require('../lib/eureka');
 const { within, nextEvent, quietLogger } = require('../lib/wait');
 const { json, request } = require('../lib/http');
 
@@ -19,32 +19,8 @@ after(async () => {
   await server?.stop();
 });
 
-function eurekaClient(instanceId, port, { servicePath = '/eureka/apps/', fetchRegistry = true } = {}) {
-  const logger = quietLogger();
-  const client = new Eureka({
-    logger,
-    instance: {
-      app: 'jsservice',
-      instanceId,
-      hostName: 'localhost',
-      ipAddr: '127.0.0.1',
-      port: { $: port, '@enabled': true },
-      vipAddress: 'jsservice',
-      dataCenterInfo: { '@class': 'com.netflix.appinfo.InstanceInfo$DefaultDataCenterInfo', name: 'MyOwn' },
-    },
-    eureka: {
-      host: server.host,
-      port: server.port,
-      servicePath,
-      heartbeatInterval: 300,
-      registryFetchInterval: 60_000,
-      fetchRegistry,
-      maxRetries: 0,
-    },
-  });
-  client.logLines = logger.lines;
-  return client;
-}
+const eurekaClient = (instanceId, port, { servicePath = '/eureka/apps/', fetchRegistry = true } = {}) =>
+  newEurekaClient(server, 'jsservice', instanceId, port, { servicePath, fetchRegistry, heartbeatInterval: 300 });
 
 function start(client) {
   return new Promise((resolve, reject) => client.start((err) => (err ? reject(err) : resolve())));
