@@ -49,27 +49,8 @@ public sealed partial class ServiceRegistry
 
     private void SweepService(ServiceEntry entry)
     {
-        List<string>? expired = null;
-        List<string>? overdue = null;
-        foreach (var lease in entry.Leases.Values)
-        {
-            if (!lease.Ephemeral || lease.ConnectionId is not null)
-            {
-                continue;
-            }
-
-            var silence = time.GetElapsedTime(lease.LastBeat);
-            if (silence >= lease.DeleteTimeout)
-            {
-                (expired ??= []).Add(lease.InstanceId);
-            }
-            else if (silence >= lease.HeartbeatTimeout && !lease.MarkedUnhealthy)
-            {
-                (overdue ??= []).Add(lease.InstanceId);
-            }
-        }
-
-        if (expired is null && overdue is null)
+        // A lock-free scan first: most sweeps find nothing due and must not touch the service's lock.
+        if (!entry.Leases.Values.Any(lease => IsDue(lease, time.GetElapsedTime(lease.LastBeat))))
         {
             return;
         }
@@ -85,14 +66,14 @@ public sealed partial class ServiceRegistry
             for (var i = builder.Count - 1; i >= 0; i--)
             {
                 var instance = builder[i];
-                if (!entry.Leases.TryGetValue(instance.InstanceId, out var lease))
+                if (!entry.Leases.TryGetValue(instance.InstanceId, out var lease) || !LivesByHeartbeat(lease))
                 {
                     continue;
                 }
 
                 // Re-check under the lock: a heartbeat may have arrived since the scan.
                 var silence = time.GetElapsedTime(lease.LastBeat);
-                if (expired?.Contains(instance.InstanceId) == true && silence >= lease.DeleteTimeout)
+                if (silence >= lease.DeleteTimeout)
                 {
                     builder.RemoveAt(i);
                     entry.Leases.TryRemove(instance.InstanceId, out _);
@@ -109,6 +90,12 @@ public sealed partial class ServiceRegistry
             Commit(entry, builder.ToImmutable());
         }
     }
+
+    /// <summary>Persistent instances are probed, and a live connection vouches for its own: neither expires by silence.</summary>
+    private static bool LivesByHeartbeat(InstanceLease lease) => lease.Ephemeral && lease.ConnectionId is null;
+
+    private static bool IsDue(InstanceLease lease, TimeSpan silence) =>
+        LivesByHeartbeat(lease) && (silence >= lease.DeleteTimeout || (silence >= lease.HeartbeatTimeout && !lease.MarkedUnhealthy));
 
     private int ReleaseConnection(ServiceEntry entry, string connectionId)
     {

@@ -114,6 +114,25 @@ public sealed class ServiceRegistryTests
     }
 
     [Fact]
+    public async Task Expiry_of_a_silent_ephemeral_instance_leaves_persistent_and_connection_held_neighbours_alone()
+    {
+        var (registry, _, time) = Create();
+        await registry.RegisterAsync(Svc, new InstanceRegistration { Ip = "10.0.0.1", Port = 80 }, Ct);
+        await registry.RegisterAsync(Svc, new InstanceRegistration { Ip = "10.0.0.2", Port = 80, Ephemeral = false }, Ct);
+        await registry.RegisterAsync(Svc, new InstanceRegistration { Ip = "10.0.0.3", Port = 80 }, "connection-1", Ct);
+
+        time.Advance(TimeSpan.FromSeconds(16));
+        registry.SweepExpired();
+        var afterTimeout = registry.GetService(Svc)!.Instances.ToDictionary(i => i.Ip, i => i.Healthy);
+        Assert.Equal(new Dictionary<string, bool> { ["10.0.0.1"] = false, ["10.0.0.2"] = true, ["10.0.0.3"] = true }, afterTimeout);
+
+        time.Advance(TimeSpan.FromSeconds(15));
+        registry.SweepExpired();
+        Assert.Equal(["10.0.0.2", "10.0.0.3"], registry.GetService(Svc)!.Instances.Select(i => i.Ip).Order());
+        Assert.All(registry.GetService(Svc)!.Instances, i => Assert.True(i.Healthy));
+    }
+
+    [Fact]
     public async Task Unknown_namespace_is_refused()
     {
         var (registry, _, _) = Create();
