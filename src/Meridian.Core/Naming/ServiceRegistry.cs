@@ -210,6 +210,8 @@ public sealed partial class ServiceRegistry(
 
     public bool HasServices(string ns) => _byNamespace.TryGetValue(ns, out var services) && !services.IsEmpty;
 
+    public int ServiceCount(string ns) => _byNamespace.TryGetValue(ns, out var services) ? services.Count : 0;
+
     /// <summary>Creates or updates a service's settings. The service is then kept even with no instances.</summary>
     public async Task<ServiceSnapshot> UpsertServiceAsync(ServiceKey key, ServiceDefinition definition, CancellationToken cancellationToken)
     {

@@ -53,5 +53,5 @@ internal static class NamespaceEndpoints
     }
 
     private static NamespaceResponse ToResponse(NamespaceInfo ns, ServiceRegistry registry) =>
-        new(ns.Id, ns.Name, ns.Description, registry.ListServices(ns.Id, null, null, 1, 0).Total);
+        new(ns.Id, ns.Name, ns.Description, registry.ServiceCount(ns.Id));
 }
