@@ -64,6 +64,16 @@ internal sealed class EtcdTarget : IDisposable
         return result;
     }
 
+    /// <summary>Registers <paramref name="count"/> instances under the one service prefix <paramref name="service"/>, each with its lease.</summary>
+    public Task<Measurement> RegisterIntoOneServiceAsync(string service, int count, TimeSpan limit, BlockClock clock, CancellationToken ct) =>
+        Load.RunAsync(Pid, _settings.Concurrency, count, limit, async (i, w, c) =>
+        {
+            var client = Client(w);
+            var lease = await client.LeaseGrantAsync(new LeaseGrantRequest { TTL = 900 }, cancellationToken: c);
+            var value = string.Create(CultureInfo.InvariantCulture, $$"""{"ip":"{{Naming.Ip(i)}}","port":{{Naming.Port(i)}}}""");
+            await client.PutAsync(new PutRequest { Key = Key($"/services/{service}/{Naming.InstanceId(i)}"), Value = Key(value), Lease = lease.ID }, cancellationToken: c);
+        }, ct, clock.Completed);
+
     /// <summary>One keep-alive stream per worker, each renewing one lease at a time and waiting for the answer.</summary>
     public async Task<Measurement> HeartbeatAsync(string prefix, TimeSpan duration, CancellationToken ct)
     {

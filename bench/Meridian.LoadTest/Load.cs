@@ -43,8 +43,9 @@ internal static class Load
 
     public static LongHistogram NewHistogram() => new(MaxMicros, 3);
 
+    /// <param name="completed">Called after each successful operation, on the worker that ran it.</param>
     public static async Task<Measurement> RunAsync(int serverPid, int concurrency, long count, TimeSpan duration,
-        Func<long, int, CancellationToken, ValueTask> operation, CancellationToken ct)
+        Func<long, int, CancellationToken, ValueTask> operation, CancellationToken ct, Action? completed = null)
     {
         var cpuBefore = ProcessStats.CpuSeconds(serverPid);
         long next = -1;
@@ -73,6 +74,7 @@ internal static class Load
                     {
                         await operation(i, worker, ct);
                         h.RecordValue(Math.Clamp(Stopwatch.GetElapsedTime(t).Ticks / 10, 1, MaxMicros));
+                        completed?.Invoke();
                     }
                     catch (Exception e) when (!ct.IsCancellationRequested)
                     {

@@ -35,6 +35,11 @@ internal sealed class MeridianTarget : IDisposable
         Load.RunAsync(Pid, _settings.Concurrency, count, limit, async (i, _, c) =>
             await Http.SendAsync(_http, HttpMethod.Post, Instances(Naming.Service(prefix, i, Naming.Services(count))), Registration(i), c), ct);
 
+    /// <summary>Registers <paramref name="count"/> instances into the one service <paramref name="service"/>.</summary>
+    public Task<Measurement> RegisterIntoOneServiceAsync(string service, int count, TimeSpan limit, BlockClock clock, CancellationToken ct) =>
+        Load.RunAsync(Pid, _settings.Concurrency, count, limit, async (i, _, c) =>
+            await Http.SendAsync(_http, HttpMethod.Post, Instances(service), Registration(i), c), ct, clock.Completed);
+
     public Task<Measurement> HeartbeatAsync(string prefix, int instances, TimeSpan duration, CancellationToken ct) =>
         Load.RunAsync(Pid, _settings.Concurrency, long.MaxValue, duration, async (i, _, c) =>
         {

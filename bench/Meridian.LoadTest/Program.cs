@@ -69,6 +69,23 @@ if (settings.Runs("large"))
         FormattableString.Invariant($"totals after: Meridian {after.Meridian / 1048576.0:0} MiB, etcd {after.Etcd / 1048576.0:0} MiB")));
 }
 
+if (settings.Runs("one-service"))
+{
+    // Registration cost must not grow with the service: the rate of the last 10k against the first 10k shows it.
+    const int Block = 10_000;
+    var count = settings.OneServiceRegistration;
+    var mClock = new BlockClock(Block, count);
+    var mOne = await meridian.RegisterIntoOneServiceAsync("one", count, settings.RegistrationTimeLimit, mClock, ct);
+    var eClock = new BlockClock(Block, count);
+    var eOne = await etcd.RegisterIntoOneServiceAsync("one", count, settings.RegistrationTimeLimit, eClock, ct);
+    Add(Row.Throughput("register-one-service", $"Register {count / 1000}k instances into ONE service (HTTP)", mOne, eOne,
+        FormattableString.Invariant($"rate per 10k: Meridian first {mClock.Rate(0):N0}/s, last {mClock.Rate(mClock.Blocks - 1):N0}/s; ") +
+        FormattableString.Invariant($"etcd first {eClock.Rate(0):N0}/s, last {eClock.Rate(eClock.Blocks - 1):N0}/s")));
+    Add(new Row("one-service-tail", $"Last 10k / first 10k registration rate, {count / 1000}k into ONE service", "ratio", true,
+        mClock.Rate(mClock.Blocks - 1) / mClock.Rate(0), eClock.Rate(eClock.Blocks - 1) / eClock.Rate(0), null, null,
+        "1.0 = registering into a full service costs what it costs into an empty one; target at least 0.8"));
+}
+
 if (settings.Runs("grpc"))
 {
     var grpcReg = await meridian.RegisterOverConnectionAsync("grpc", small, settings.RegistrationTimeLimit, ct);

@@ -27,6 +27,9 @@ internal sealed class Settings
     public int WarmupRegistration => Quick ? 2_000 : 10_000;
     public int SmallRegistration => Quick ? 5_000 : 10_000;
     public int LargeRegistration => Quick ? 10_000 : 100_000;
+
+    /// <summary>How many instances go into the one service of the service-size row; its rates are timed per 10k.</summary>
+    public int OneServiceRegistration => Quick ? 20_000 : 100_000;
     public int Configs => Quick ? 1_000 : 10_000;
     public int[] FanOuts => Quick ? [1_000] : [1_000, 10_000];
     public int FanOutTrials => Quick ? 3 : 7;
@@ -69,5 +72,5 @@ internal sealed class Settings
 
     private const string Usage =
         "Usage: Meridian.LoadTest --meridian http://127.0.0.1:P --meridian-grpc http://127.0.0.1:G --meridian-pid PID " +
-        "--etcd http://127.0.0.1:E --etcd-pid PID [--out DIR] [--concurrency N] [--only register,heartbeat,grpc,list,get,publish,fanout,large] [--quick]";
+        "--etcd http://127.0.0.1:E --etcd-pid PID [--out DIR] [--concurrency N] [--only register,heartbeat,large,one-service,grpc,list,get,publish,fanout] [--quick]";
 }

@@ -1,7 +1,9 @@
+using Meridian.Changes;
 using Meridian.Health;
 using Meridian.Namespaces;
 using Meridian.Naming;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -9,16 +11,45 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class MeridianCoreServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the registry, its expiry sweep and the persistent-instance prober. A storage engine must be added too
-    /// (an <see cref="Meridian.Persistence.IRegistryStore"/>).
+    /// Adds the change log: the one path from commands into memory, its start-up load and its compaction. A storage
+    /// engine must be added too (an <see cref="Meridian.Persistence.IChangeStore"/>). Hosted first, so everything that
+    /// reads memory at start finds it loaded.
+    /// </summary>
+    public static IServiceCollection AddMeridianChangeLog(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        if (services.Any(d => d.ServiceType == typeof(ChangeLog)))
+        {
+            return services;
+        }
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<ChangeLogOptions>().BindConfiguration(ChangeLogOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ChangeLogOptions>, ChangeLogOptionsValidator>());
+        services.TryAddSingleton<NamespaceCatalog>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IChangeProjection, NamespaceCatalog>(sp => sp.GetRequiredService<NamespaceCatalog>()));
+        services.AddSingleton<ChangeLog>();
+        services.Insert(0, ServiceDescriptor.Singleton<IHostedService, ChangeLog>(sp => sp.GetRequiredService<ChangeLog>()));
+        services.AddHostedService<ChangeLogCompaction>();
+        return services;
+    }
+
+    /// <summary>
+    /// Adds the registry: its projection, commands and leases, the expiry sweep and the persistent-instance prober, on
+    /// the change log.
     /// </summary>
     public static IServiceCollection AddMeridianRegistry(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<RevisionClock>();
-        services.TryAddSingleton<NamespaceCatalog>();
-        services.TryAddSingleton<ServiceRegistry>();
+        services.AddMeridianChangeLog();
+        services.TryAddSingleton<InstanceLeases>();
+        services.TryAddSingleton<RegistryProjection>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IChangeProjection, RegistryProjection>(sp => sp.GetRequiredService<RegistryProjection>()));
+        services.TryAddSingleton<RegistryCommands>();
+        services.TryAddSingleton<NamespaceCommands>();
+        services.TryAddSingleton<ClientSessions>();
+        services.AddOptions<NodeOptions>().BindConfiguration(NodeOptions.SectionName)
+            .Validate(o => !string.IsNullOrWhiteSpace(o.Id) && o.Id.Length <= 128, "Meridian:Node:Id must be 1..128 characters.").ValidateOnStart();
 
         services.AddOptions<RegistryOptions>().BindConfiguration(RegistryOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RegistryOptions>, RegistryOptionsValidator>());
@@ -29,8 +60,6 @@ public static class MeridianCoreServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHealthProbe, TcpHealthProbe>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHealthProbe, HttpHealthProbe>());
 
-        // The loader must run before anything that reads the registry at start.
-        services.AddHostedService<RegistryLoader>();
         services.AddHostedService<EphemeralExpiry>();
         services.AddHostedService<PersistentInstanceProber>();
         return services;

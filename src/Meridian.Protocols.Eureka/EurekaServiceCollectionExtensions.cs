@@ -25,7 +25,6 @@ public static class EurekaServiceCollectionExtensions
         services.TryAddSingleton<EurekaRenewalMeter>();
         services.TryAddSingleton<EurekaRegistrar>();
         services.TryAddSingleton<EurekaSelfPreservation>();
-        services.AddHostedService<EurekaStartup>();
         services.AddHostedService(sp => sp.GetRequiredService<EurekaSelfPreservation>());
         return services;
     }

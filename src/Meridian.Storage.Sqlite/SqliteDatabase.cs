@@ -12,13 +12,17 @@ public sealed class SqliteDatabase : IAsyncDisposable
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly string _connectionString;
     private readonly string _synchronous;
+    private readonly string _ephemeralSynchronous;
+    private bool _soft;
     private SqliteConnection? _writer;
+    private SqliteStatements? _statements;
 
     public SqliteDatabase(IOptions<SqliteOptions> options)
     {
         var o = options.Value;
         Path = o.DatabasePath;
         _synchronous = o.Synchronous.ToUpperInvariant();
+        _ephemeralSynchronous = o.EphemeralSynchronous.ToUpperInvariant();
         _connectionString = new SqliteConnectionStringBuilder { DataSource = Path, Pooling = true, DefaultTimeout = 30 }.ToString();
     }
 
@@ -55,6 +59,7 @@ public sealed class SqliteDatabase : IAsyncDisposable
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
         _writer = new SqliteConnection(_connectionString);
         await _writer.OpenAsync(cancellationToken);
+        _statements = new SqliteStatements(_writer);
         await ExecuteAsync(_writer, $"PRAGMA journal_mode=WAL; PRAGMA synchronous={_synchronous}; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;", cancellationToken);
         await ExecuteAsync(_writer, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL);", cancellationToken);
 
@@ -92,18 +97,68 @@ public sealed class SqliteDatabase : IAsyncDisposable
     }
 
     /// <summary>Runs <paramref name="work"/> on the writer connection, alone. When it returns without throwing, its commit is durable.</summary>
-    public async Task<T> WriteAsync<T>(Func<SqliteConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    public Task<T> WriteAsync<T>(Func<SqliteConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
+        WriteStatementsAsync((statements, ct) => work(statements.Connection, ct), cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="work"/> alone with the writer connection's prepared statements. It begins and ends its own
+    /// transaction and sets <see cref="SqliteStatements.Transaction"/> for it.
+    /// </summary>
+    internal async Task<T> WriteStatementsAsync<T>(Func<SqliteStatements, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
         await EnsureInitializedAsync(cancellationToken);
-        var writer = _writer!;
         await _writeGate.WaitAsync(cancellationToken);
         try
         {
-            return await work(writer, cancellationToken);
+            return await work(_statements!, cancellationToken);
         }
         finally
         {
+            _statements!.Transaction = null;
             _writeGate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Sets the writer's <c>synchronous</c> for the next commit: the ephemeral setting for a batch of soft changes only,
+    /// the durable one otherwise. Call outside a transaction, from inside a write.
+    /// </summary>
+    internal async Task UseSoftCommitsAsync(bool soft, CancellationToken cancellationToken)
+    {
+        if (soft == _soft || _synchronous == _ephemeralSynchronous)
+        {
+            return;
+        }
+
+        await ExecuteAsync(_writer!, $"PRAGMA synchronous={(soft ? _ephemeralSynchronous : _synchronous)}", cancellationToken);
+        _soft = soft;
+    }
+
+    /// <summary>
+    /// Runs a DELETE of rows older than <paramref name="cutoff"/>, at most <paramref name="batch"/> per write transaction,
+    /// until one removes fewer: old rows go without ever holding writes up behind one long delete. <paramref name="sql"/>
+    /// takes <c>$cutoff</c> (Unix milliseconds) and <c>$batch</c>. Returns how many rows went.
+    /// </summary>
+    internal async Task<int> DeleteInBatchesAsync(string sql, DateTimeOffset cutoff, int batch, CancellationToken cancellationToken)
+    {
+        var total = 0;
+        while (true)
+        {
+            var removed = await WriteAsync(
+                async (connection, ct) =>
+                {
+                    await using var command = connection.CreateCommand();
+                    command.CommandText = sql;
+                    command.Parameters.AddWithValue("$cutoff", cutoff.ToUnixTimeMilliseconds());
+                    command.Parameters.AddWithValue("$batch", batch);
+                    return await command.ExecuteNonQueryAsync(ct);
+                },
+                cancellationToken);
+            total += removed;
+            if (removed < batch)
+            {
+                return total;
+            }
         }
     }
 
@@ -117,6 +172,11 @@ public sealed class SqliteDatabase : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_statements is not null)
+        {
+            await _statements.DisposeAsync();
+        }
+
         if (_writer is not null)
         {
             await _writer.DisposeAsync();

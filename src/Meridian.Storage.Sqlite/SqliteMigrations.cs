@@ -63,5 +63,42 @@ internal static class SqliteMigrations
             );
             CREATE INDEX config_history_changed_at ON config_history (changed_at);
             """),
+        (3, """
+            CREATE TABLE revision_counter (
+                id    INTEGER PRIMARY KEY CHECK (id = 1),
+                value INTEGER NOT NULL
+            );
+            INSERT INTO revision_counter (id, value)
+                VALUES (1, CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER) * 1024);
+            CREATE TABLE change_log (
+                revision  INTEGER PRIMARY KEY,
+                at        INTEGER NOT NULL,
+                kind      TEXT NOT NULL,
+                namespace TEXT NOT NULL,
+                grp       TEXT NOT NULL,
+                name      TEXT NOT NULL,
+                item      TEXT NOT NULL,
+                version   INTEGER NOT NULL,
+                body      TEXT NOT NULL
+            );
+            ALTER TABLE namespaces ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE services ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE services ADD COLUMN explicit INTEGER NOT NULL DEFAULT 1;
+            ALTER TABLE instances ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE instances ADD COLUMN ephemeral INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE instances ADD COLUMN owner TEXT;
+            ALTER TABLE configs ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE configs ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
+            UPDATE namespaces SET revision = (SELECT value FROM revision_counter);
+            UPDATE services SET revision = (SELECT value FROM revision_counter);
+            UPDATE instances SET revision = (SELECT value FROM revision_counter);
+            UPDATE configs SET revision = (SELECT value FROM revision_counter);
+            INSERT INTO configs (namespace, grp, data_id, content, md5, type, app_name, tags, description, version, created_at, modified_at, revision, deleted)
+                SELECT h.namespace, h.grp, h.data_id, '', '', MAX(h.type), '', '[]', '', MAX(h.version), MIN(h.changed_at), MAX(h.changed_at),
+                       (SELECT value FROM revision_counter), 1
+                FROM config_history h
+                WHERE NOT EXISTS (SELECT 1 FROM configs c WHERE c.namespace = h.namespace AND c.grp = h.grp AND c.data_id = h.data_id)
+                GROUP BY h.namespace, h.grp, h.data_id;
+            """),
     ];
 }

@@ -16,5 +16,13 @@ public sealed class SqliteOptions
     /// </summary>
     public string Synchronous { get; set; } = "FULL";
 
+    /// <summary>
+    /// The <c>synchronous</c> setting for a batch that holds nothing but ephemeral instance changes. NORMAL (the default)
+    /// skips their fsync: such a batch still survives a killed process (the operating system holds the WAL), only a
+    /// power loss could drop it, and a restarted node releases ephemeral instances anyway. The next durable batch's
+    /// fsync covers it, since the WAL is written in order. FULL makes them wait for an fsync as well.
+    /// </summary>
+    public string EphemeralSynchronous { get; set; } = "NORMAL";
+
     public string DatabasePath => Path.GetFullPath(Path.Combine(DataDirectory, FileName));
 }

@@ -13,11 +13,13 @@ public static class SqliteServiceCollectionExtensions
         services.AddOptions<SqliteOptions>()
             .BindConfiguration(SqliteOptions.SectionName)
             .Validate(o => o.Synchronous.ToUpperInvariant() is "FULL" or "NORMAL" or "EXTRA", "Meridian:Storage:Sqlite:Synchronous must be FULL, NORMAL or EXTRA.")
+            .Validate(o => o.EphemeralSynchronous.ToUpperInvariant() is "FULL" or "NORMAL" or "EXTRA", "Meridian:Storage:Sqlite:EphemeralSynchronous must be FULL, NORMAL or EXTRA.")
             .Validate(o => !string.IsNullOrWhiteSpace(o.DataDirectory) && !string.IsNullOrWhiteSpace(o.FileName), "Meridian:Storage:Sqlite:DataDirectory and FileName must not be empty.")
             .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<SqliteDatabase>();
-        services.TryAddSingleton<IRegistryStore, SqliteRegistryStore>();
-        services.TryAddSingleton<IConfigStore, SqliteConfigStore>();
+        services.TryAddSingleton<IChangeStore, SqliteChangeStore>();
+        services.TryAddSingleton<IConfigHistoryStore, SqliteConfigHistoryStore>();
         services.AddHealthChecks().AddCheck<SqliteHealthCheck>("sqlite", tags: ["ready"]);
         return services;
     }

@@ -1,8 +1,6 @@
 using BenchmarkDotNet.Attributes;
-using Meridian.Namespaces;
 using Meridian.Naming;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Meridian.Benchmarks.Naming;
 
@@ -13,7 +11,9 @@ public class RegistryHotPathBenchmarks
     private const int Services = 100;
     private const int InstancesPerService = 100;
 
-    private ServiceRegistry _registry = null!;
+    private ServiceProvider _core = null!;
+    private RegistryProjection _registry = null!;
+    private RegistryCommands _commands = null!;
     private ServiceKey[] _keys = null!;
     private string[] _ids = null!;
     private int _next;
@@ -21,17 +21,16 @@ public class RegistryHotPathBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var store = new NullRegistryStore();
-        _registry = new ServiceRegistry(
-            new NamespaceCatalog(store), store, new RevisionClock(TimeProvider.System), TimeProvider.System,
-            Options.Create(new RegistryOptions()), NullLogger<ServiceRegistry>.Instance);
+        _core = CoreGraph.Start();
+        _registry = _core.GetRequiredService<RegistryProjection>();
+        _commands = _core.GetRequiredService<RegistryCommands>();
         _keys = [.. Enumerable.Range(0, Services).Select(s => new ServiceKey("public", "DEFAULT_GROUP", $"service-{s}"))];
         var ids = new List<string>();
         foreach (var key in _keys)
         {
             for (var i = 0; i < InstancesPerService; i++)
             {
-                var instance = _registry.RegisterAsync(key, new InstanceRegistration { Ip = $"10.0.{i / 250}.{i % 250 + 1}", Port = 8080 }, default)
+                var instance = _commands.RegisterAsync(key, new InstanceRegistration { Ip = $"10.0.{i / 250}.{i % 250 + 1}", Port = 8080 }, default)
                     .GetAwaiter().GetResult();
                 ids.Add(instance.InstanceId);
             }
@@ -41,10 +40,10 @@ public class RegistryHotPathBenchmarks
     }
 
     [Benchmark(Description = "heartbeat (10k instances)")]
-    public bool Heartbeat()
+    public ValueTask<bool> Heartbeat()
     {
         var n = _next = (_next + 1) % _ids.Length;
-        return _registry.Heartbeat(_keys[n / InstancesPerService], _ids[n]);
+        return _commands.HeartbeatAsync(_keys[n / InstancesPerService], _ids[n], default);
     }
 
     [Benchmark(Description = "list 100 instances, healthy only")]
@@ -60,4 +59,7 @@ public class RegistryHotPathBenchmarks
         var n = _next = (_next + 1) % Services;
         return _registry.ListInstances(_keys[n], InstanceFilter.All)!.Value.Instances.Length;
     }
+
+    [GlobalCleanup]
+    public void Cleanup() => _core.Dispose();
 }

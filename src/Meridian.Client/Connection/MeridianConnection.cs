@@ -199,6 +199,14 @@ internal sealed partial class MeridianConnection : BackgroundService
             case ServerMessage.BodyOneofCase.ServicePush:
                 _cache.Apply(message.ServicePush);
                 break;
+            case ServerMessage.BodyOneofCase.ServiceDelta:
+                if (!_cache.Apply(message.ServiceDelta))
+                {
+                    var service = message.ServiceDelta.Service;
+                    _ = SubscribeAsync(session, new ServiceId(service.Namespace, service.Group, service.Service), resume: false);
+                }
+
+                break;
             case ServerMessage.BodyOneofCase.Ack:
                 if (_pending.TryRemove(message.Ack.RequestId, out var waiter))
                 {
@@ -225,15 +233,20 @@ internal sealed partial class MeridianConnection : BackgroundService
 
         foreach (var id in _cache.Ids)
         {
-            await SubscribeAsync(session, id);
+            await SubscribeAsync(session, id, resume: true);
         }
     }
 
-    private async Task SubscribeAsync(Session session, ServiceId id)
+    /// <param name="resume">Say the revision held, if any, so the server sends only what changed since (after a reconnect).</param>
+    private async Task SubscribeAsync(Session session, ServiceId id, bool resume = false)
     {
-        var ack = await TryRequestAsync(
-            new ClientMessage { SubscribeService = new SubscribeService { Service = new ServiceRef { Namespace = id.Namespace, Group = id.Group, Service = id.Name } } },
-            session.Closed);
+        var subscribe = new SubscribeService { Service = new ServiceRef { Namespace = id.Namespace, Group = id.Group, Service = id.Name } };
+        if (resume && _cache.Find(id) is { HasData: true, Current.FromSnapshot: false } cached)
+        {
+            subscribe.SinceRevision = cached.Current.Revision;
+        }
+
+        var ack = await TryRequestAsync(new ClientMessage { SubscribeService = subscribe }, session.Closed);
         if (ack is { Ok: false })
         {
             LogRejected(_logger, "subscription", id.ToString(), ack.ErrorCode, ack.ErrorMessage);

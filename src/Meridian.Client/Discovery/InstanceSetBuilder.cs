@@ -10,22 +10,23 @@ internal static class InstanceSetBuilder
         var all = new ServiceInstance[push.Instances.Count];
         for (var i = 0; i < all.Length; i++)
         {
-            var wire = push.Instances[i];
-            all[i] = new ServiceInstance
-            {
-                InstanceId = wire.InstanceId,
-                Host = wire.Ip,
-                Port = wire.Port,
-                Weight = wire.Weight,
-                Healthy = wire.Healthy,
-                Enabled = wire.Enabled,
-                Cluster = string.IsNullOrEmpty(wire.Cluster) ? "DEFAULT" : wire.Cluster,
-                Metadata = wire.Metadata.Count == 0 ? ServiceInstance.Empty : new Dictionary<string, string>(wire.Metadata, StringComparer.Ordinal),
-            };
+            all[i] = FromWire(push.Instances[i]);
         }
 
         return Build(service, all, push.Revision, fromSnapshot: false, push.ProtectThreshold, localCluster);
     }
+
+    public static ServiceInstance FromWire(Instance wire) => new()
+    {
+        InstanceId = wire.InstanceId,
+        Host = wire.Ip,
+        Port = wire.Port,
+        Weight = wire.Weight,
+        Healthy = wire.Healthy,
+        Enabled = wire.Enabled,
+        Cluster = string.IsNullOrEmpty(wire.Cluster) ? "DEFAULT" : wire.Cluster,
+        Metadata = wire.Metadata.Count == 0 ? ServiceInstance.Empty : new Dictionary<string, string>(wire.Metadata, StringComparer.Ordinal),
+    };
 
     public static ServiceInstances Build(
         CachedService service, ServiceInstance[] all, long revision, bool fromSnapshot, double protectThreshold, string localCluster)

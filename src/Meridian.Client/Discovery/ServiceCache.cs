@@ -68,6 +68,54 @@ internal sealed partial class ServiceCache(IOptions<MeridianClientOptions> optio
         }
     }
 
+    /// <summary>
+    /// Applies the changes since the revision this client said it held on resubscribing. False when the list held is not
+    /// the one the delta starts from: the caller then asks for the full list.
+    /// </summary>
+    public bool Apply(ServiceDelta delta)
+    {
+        var id = new ServiceId(delta.Service.Namespace, delta.Service.Group, delta.Service.Service);
+        if (Find(id) is not { } service)
+        {
+            return true;
+        }
+
+        var current = service.Current;
+        if (delta.Revision <= current.Revision)
+        {
+            return true;
+        }
+
+        if (current.Revision != delta.BaseRevision)
+        {
+            return false;
+        }
+
+        var byId = current.All.ToDictionary(i => i.InstanceId, StringComparer.Ordinal);
+        foreach (var removed in delta.Removed)
+        {
+            byId.Remove(removed);
+        }
+
+        foreach (var wire in delta.Upserted)
+        {
+            byId[wire.InstanceId] = InstanceSetBuilder.FromWire(wire);
+        }
+
+        var next = InstanceSetBuilder.Build(service, [.. byId.Values.OrderBy(i => i.InstanceId, StringComparer.Ordinal)], delta.Revision, fromSnapshot: false,
+            delta.ProtectThreshold, _options.ClusterName);
+        if (service.TryReplace(next))
+        {
+            LogResumed(logger, id, delta.BaseRevision, delta.Revision, delta.Upserted.Count, delta.Removed.Count);
+            snapshots.Save(service);
+        }
+
+        return true;
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Service} resumed from revision {From} to {To}: {Upserted} instance(s) changed, {Removed} gone")]
+    private static partial void LogResumed(ILogger logger, ServiceId service, long from, long to, int upserted, int removed);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "{Service}: {Count} instance(s) restored from the on-disk snapshot until the server confirms them")]
     private static partial void LogRestored(ILogger logger, ServiceId service, int count);
 

@@ -1,15 +1,14 @@
 namespace Meridian.Config;
 
 /// <summary>
-/// The cache slot of one key. Readers take <see cref="Current"/> without a lock; writers of the key queue on
-/// <see cref="Gate"/> so the store and the cache see changes in the same order. A deleted key keeps its slot so
-/// versions keep growing if it is published again.
+/// The cache slot of one key. Readers take <see cref="Current"/> without a lock; only the projection's Apply writes.
+/// A deleted key keeps its slot, so versions keep growing if it is published again and a listener can be told when
+/// it went.
 /// </summary>
 internal sealed class ConfigEntry
 {
     private volatile ConfigItem? _current;
-
-    public SemaphoreSlim Gate { get; } = new(1, 1);
+    private long _revision;
 
     public ConfigItem? Current
     {
@@ -17,6 +16,13 @@ internal sealed class ConfigEntry
         set => _current = value;
     }
 
-    /// <summary>The version of the latest publish or delete. Read and written only under <see cref="Gate"/> (or at load).</summary>
+    /// <summary>The version of the latest publish or delete.</summary>
     public long LastVersion { get; set; }
+
+    /// <summary>The revision of the latest publish or delete: what the store's row carries.</summary>
+    public long Revision
+    {
+        get => Volatile.Read(ref _revision);
+        set => Volatile.Write(ref _revision, value);
+    }
 }

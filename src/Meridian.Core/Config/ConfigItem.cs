@@ -8,13 +8,15 @@ namespace Meridian.Config;
 /// </summary>
 public sealed class ConfigItem
 {
-    private ConfigItem(ConfigKey key, string content, byte[] utf8, ConfigType type, string appName, IReadOnlyList<string> tags,
-        string description, DateTimeOffset createdAt, DateTimeOffset modifiedAt, long version)
+    private readonly byte[] _utf8;
+
+    private ConfigItem(ConfigKey key, string content, byte[] utf8, string md5, ConfigType type, string appName, IReadOnlyList<string> tags,
+        string description, DateTimeOffset createdAt, DateTimeOffset modifiedAt, long version, long revision)
     {
         Key = key;
         Content = content;
-        Utf8Content = utf8;
-        Md5 = ConfigMd5.Of(utf8);
+        _utf8 = utf8;
+        Md5 = md5;
         Type = type;
         AppName = appName;
         Tags = tags;
@@ -22,11 +24,12 @@ public sealed class ConfigItem
         CreatedAt = createdAt;
         ModifiedAt = modifiedAt;
         Version = version;
+        Revision = revision;
     }
 
     public ConfigKey Key { get; }
     public string Content { get; }
-    public ReadOnlyMemory<byte> Utf8Content { get; }
+    public ReadOnlyMemory<byte> Utf8Content => _utf8;
     public string Md5 { get; }
     public ConfigType Type { get; }
     public string AppName { get; }
@@ -38,13 +41,21 @@ public sealed class ConfigItem
     /// <summary>1 for the first publish of a key, one more for each publish or delete after it.</summary>
     public long Version { get; }
 
+    /// <summary>The change-log revision that made this version; 0 until it is committed.</summary>
+    public long Revision { get; }
+
     public static ConfigItem Create(ConfigKey key, string content, ConfigType type, string? appName, IEnumerable<string>? tags,
-        string? description, DateTimeOffset createdAt, DateTimeOffset modifiedAt, long version)
+        string? description, DateTimeOffset createdAt, DateTimeOffset modifiedAt, long version, long revision = 0)
     {
         ArgumentNullException.ThrowIfNull(content);
-        return new ConfigItem(key, content, Encoding.UTF8.GetBytes(content), type, appName ?? "", tags is null ? [] : [.. tags],
-            description ?? "", createdAt, modifiedAt, version);
+        var utf8 = Encoding.UTF8.GetBytes(content);
+        return new ConfigItem(key, content, utf8, ConfigMd5.Of(utf8), type, appName ?? "", tags is null ? [] : [.. tags],
+            description ?? "", createdAt, modifiedAt, version, revision);
     }
+
+    /// <summary>This version as committed at <paramref name="revision"/>; content, bytes and MD5 are shared, not copied.</summary>
+    public ConfigItem Committed(long revision) =>
+        new(Key, Content, _utf8, Md5, Type, AppName, Tags, Description, CreatedAt, ModifiedAt, Version, revision);
 
     /// <summary>True when publishing these values would change nothing a reader can see.</summary>
     internal bool SameAs(string content, ConfigType type, string appName, IReadOnlyList<string> tags, string description) =>

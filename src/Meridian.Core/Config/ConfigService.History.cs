@@ -8,20 +8,20 @@ public sealed partial class ConfigService
     public Task<ConfigHistoryPage> ListHistoryAsync(ConfigKey key, int pageNo, int pageSize, CancellationToken cancellationToken)
     {
         ConfigRules.ThrowIfInvalid(key);
-        return store.ListHistoryAsync(key, (Math.Max(1, pageNo) - 1) * pageSize, pageSize, cancellationToken);
+        return history.ListHistoryAsync(key, (Math.Max(1, pageNo) - 1) * pageSize, pageSize, cancellationToken);
     }
 
     public async Task<ConfigHistoryRecord> GetVersionAsync(ConfigKey key, long version, CancellationToken cancellationToken)
     {
         ConfigRules.ThrowIfInvalid(key);
-        return await store.GetHistoryAsync(key, version, cancellationToken) ?? throw VersionNotFound(key, version);
+        return await history.GetHistoryAsync(key, version, cancellationToken) ?? throw VersionNotFound(key, version);
     }
 
     /// <summary>A unified line diff (3 lines of context) from one version's content to another's; <paramref name="to"/> defaults to the current version.</summary>
     public async Task<ConfigDiff> DiffAsync(ConfigKey key, long from, long? to, CancellationToken cancellationToken)
     {
         ConfigRules.ThrowIfInvalid(key);
-        var target = to ?? Get(key)?.Version ?? throw InvalidInputException.For(
+        var target = to ?? configs.Get(key)?.Version ?? throw InvalidInputException.For(
             "to", $"Config '{key}' does not exist now; name the version to compare with in 'to'.");
         var old = await ContentOfAsync(key, from, "from", cancellationToken);
         var now = await ContentOfAsync(key, target, "to", cancellationToken);
@@ -47,17 +47,17 @@ public sealed partial class ConfigService
 
     /// <summary>Removes history older than <see cref="ConfigOptions.HistoryRetention"/>; returns how many rows went.</summary>
     public Task<int> PurgeHistoryAsync(CancellationToken cancellationToken) =>
-        store.PurgeHistoryAsync(time.GetUtcNow() - _options.HistoryRetention, cancellationToken);
+        history.PurgeHistoryAsync(time.GetUtcNow() - _options.HistoryRetention, cancellationToken);
 
     private async Task<string> ContentOfAsync(ConfigKey key, long version, string field, CancellationToken cancellationToken)
     {
         // The current version is served from the cache: its history row may already be past retention.
-        if (Get(key) is { } current && current.Version == version)
+        if (configs.Get(key) is { } current && current.Version == version)
         {
             return current.Content;
         }
 
-        var record = await store.GetHistoryAsync(key, version, cancellationToken)
+        var record = await history.GetHistoryAsync(key, version, cancellationToken)
             ?? throw InvalidInputException.For(field, $"Version {version} of '{key}' is not in its history (never made, or older than the retention).");
         return record.Content;
     }

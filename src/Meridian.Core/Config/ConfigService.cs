@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Meridian.Changes;
 using Meridian.Namespaces;
 using Meridian.Persistence;
@@ -8,42 +7,22 @@ using Microsoft.Extensions.Options;
 namespace Meridian.Config;
 
 /// <summary>
-/// The configuration center. Current configs are served from an in-memory cache of immutable <see cref="ConfigItem"/>s,
-/// read without locks; each write of a key waits for that key's earlier writes, reaches the store, then swaps the
-/// cached item and is published on <see cref="Changes"/>.
+/// The configuration center's commands. Each write of a key waits for that key's earlier writes on this node, decides
+/// against the <see cref="ConfigProjection"/> (compare-and-set, unchanged content, the next version), and appends one
+/// change to the log with the key's revision as it read it, which the store checks in the committing transaction.
 /// </summary>
 public sealed partial class ConfigService(
+    ChangeLog log,
+    ConfigProjection configs,
     NamespaceCatalog namespaces,
-    IConfigStore store,
+    IConfigHistoryStore history,
     TimeProvider time,
     IOptions<ConfigOptions> options)
 {
-    private readonly ConcurrentDictionary<ConfigKey, ConfigEntry> _entries = new();
+    private readonly KeyedGate _gates = new();
     private readonly ConfigOptions _options = options.Value;
 
-    /// <summary>Every publish, rollback and delete, after it is durable.</summary>
-    public ChangeStream<ConfigChange> Changes { get; } = new();
-
-    /// <summary>The current version, or null. Lock-free and allocation-free.</summary>
-    public ConfigItem? Get(ConfigKey key) => _entries.TryGetValue(key, out var entry) ? entry.Current : null;
-
-    /// <summary>The current MD5, or <see cref="ConfigMd5.Absent"/> for a config that does not exist.</summary>
-    public string Md5Of(ConfigKey key) => Get(key)?.Md5 ?? ConfigMd5.Absent;
-
-    public ConfigItem Require(ConfigKey key) => Get(key) ?? throw NotFound(key);
-
-    public bool HasConfigs(string ns)
-    {
-        foreach (var (key, entry) in _entries)
-        {
-            if (key.Namespace == ns && entry.Current is not null)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    public ConfigItem Require(ConfigKey key) => configs.Get(key) ?? throw NotFound(key);
 
     public Task<ConfigItem> PublishAsync(ConfigKey key, ConfigDraft draft, ConfigAuthor author, CancellationToken cancellationToken) =>
         WriteAsync(key, draft, author, ConfigOperation.Publish, cancellationToken);
@@ -51,76 +30,14 @@ public sealed partial class ConfigService(
     public async Task DeleteAsync(ConfigKey key, ConfigAuthor author, CancellationToken cancellationToken)
     {
         ConfigRules.ThrowIfInvalid(key);
-        var entry = _entries.GetValueOrDefault(key) ?? throw NotFound(key);
-        await entry.Gate.WaitAsync(cancellationToken);
-        try
+        ArgumentNullException.ThrowIfNull(author);
+        using (await _gates.EnterAsync(key, cancellationToken))
         {
-            var current = entry.Current ?? throw NotFound(key);
-            var version = entry.LastVersion + 1;
-            var change = new ConfigHistoryEntry(key, version, ConfigOperation.Delete, current.Md5, current.Type, author.User,
+            var current = configs.Get(key) ?? throw NotFound(key);
+            var version = configs.LastVersionOf(key) + 1;
+            var entry = new ConfigHistoryEntry(key, version, ConfigOperation.Delete, current.Md5, current.Type, author.User,
                 author.SourceAddress, time.GetUtcNow());
-
-            // Once the store has it, the cache must follow: a caller that gave up waiting must not leave them apart.
-            await store.DeleteAsync(current, change, CancellationToken.None);
-            entry.Current = null;
-            entry.LastVersion = version;
-            Changes.Publish(new ConfigChange(ConfigChangeKind.Deleted, current));
-        }
-        finally
-        {
-            entry.Gate.Release();
-        }
-    }
-
-    public ConfigPage Search(ConfigQuery query)
-    {
-        ArgumentNullException.ThrowIfNull(query);
-        var dataId = query.DataId is { Length: > 0 } d ? new WildcardPattern(d) : null;
-        var group = query.Group is { Length: > 0 } g ? new WildcardPattern(g) : null;
-        var matches = new List<ConfigItem>();
-        foreach (var (key, entry) in _entries)
-        {
-            if (key.Namespace == query.Namespace && entry.Current is { } item &&
-                (dataId is null || dataId.IsMatch(key.DataId)) &&
-                (group is null || group.IsMatch(key.Group)) &&
-                (query.Tags is not { Count: > 0 } tags || tags.All(t => item.Tags.Contains(t, StringComparer.Ordinal))) &&
-                (string.IsNullOrEmpty(query.ContentContains) || item.Content.Contains(query.ContentContains, StringComparison.OrdinalIgnoreCase)))
-            {
-                matches.Add(item);
-            }
-        }
-
-        matches.Sort(static (a, b) =>
-            string.CompareOrdinal(a.Key.Group, b.Key.Group) is var byGroup and not 0 ? byGroup : string.CompareOrdinal(a.Key.DataId, b.Key.DataId));
-        var page = matches.Skip((Math.Max(1, query.PageNo) - 1) * query.PageSize).Take(query.PageSize).ToList();
-        return new ConfigPage(matches.Count, page);
-    }
-
-    /// <summary>Every current config; for protocols that need the full set (snapshots, fuzzy watches).</summary>
-    public IEnumerable<ConfigItem> All()
-    {
-        foreach (var entry in _entries.Values)
-        {
-            if (entry.Current is { } item)
-            {
-                yield return item;
-            }
-        }
-    }
-
-    internal void Load(ConfigStoreData data)
-    {
-        foreach (var (key, version) in data.LastVersions)
-        {
-            var entry = _entries.GetOrAdd(key, static _ => new ConfigEntry());
-            entry.LastVersion = Math.Max(entry.LastVersion, version);
-        }
-
-        foreach (var item in data.Configs)
-        {
-            var entry = _entries.GetOrAdd(item.Key, static _ => new ConfigEntry());
-            entry.Current = item;
-            entry.LastVersion = Math.Max(entry.LastVersion, item.Version);
+            await log.AppendAsync(new ChangeRequest(new ConfigRemoved(current, entry), Unchanged(key)), cancellationToken);
         }
     }
 
@@ -134,16 +51,14 @@ public sealed partial class ConfigService(
 
         // Parsing is the expensive part, so it runs before queueing behind other writers of the key. The type it checked
         // against is the type stored, even if a concurrent publish changes the current one meanwhile.
-        var type = draft.Type ?? Get(key)?.Type ?? ConfigTypes.FromDataId(key.DataId);
+        var type = draft.Type ?? configs.Get(key)?.Type ?? ConfigTypes.FromDataId(key.DataId);
         ConfigRules.Draft(errors, draft, type, _options.MaxContentBytes);
         errors.ThrowIfAny();
         namespaces.RequireExisting(key.Namespace);
 
-        var entry = _entries.GetOrAdd(key, static _ => new ConfigEntry());
-        await entry.Gate.WaitAsync(cancellationToken);
-        try
+        using (await _gates.EnterAsync(key, cancellationToken))
         {
-            var current = entry.Current;
+            var current = configs.Get(key);
             CheckExpected(key, draft.ExpectedMd5, current);
             var appName = draft.AppName ?? current?.AppName ?? "";
             var tags = draft.Tags ?? current?.Tags ?? [];
@@ -154,20 +69,23 @@ public sealed partial class ConfigService(
             }
 
             var now = time.GetUtcNow();
-            var version = entry.LastVersion + 1;
+            var version = configs.LastVersionOf(key) + 1;
             var item = ConfigItem.Create(key, draft.Content, type, appName, tags, description, current?.CreatedAt ?? now, now, version);
-            var change = new ConfigHistoryEntry(key, version, operation, item.Md5, type, author.User, author.SourceAddress, now);
-            await store.SaveAsync(item, change, CancellationToken.None);
-            entry.Current = item;
-            entry.LastVersion = version;
-            Changes.Publish(new ConfigChange(ConfigChangeKind.Published, item));
-            return item;
-        }
-        finally
-        {
-            entry.Gate.Release();
+            var entry = new ConfigHistoryEntry(key, version, operation, item.Md5, type, author.User, author.SourceAddress, now);
+            var committed = (ConfigSaved)await log.AppendAsync(
+                new ChangeRequest(
+                    new ConfigSaved(item, entry),
+                    new NamespaceExists(key.Namespace, $"Namespace '{key.Namespace}' does not exist (it was deleted meanwhile)."),
+                    Unchanged(key)),
+                cancellationToken);
+            return committed.Item;
         }
     }
+
+    /// <summary>The store must still hold the revision this node read, so a write made elsewhere meanwhile is never overwritten.</summary>
+    private RevisionIs Unchanged(ConfigKey key) =>
+        new(EntityRef.OfConfig(key), configs.RevisionOf(key),
+            $"Config '{key}' was changed by someone else meanwhile; read it again and retry.");
 
     private static void CheckExpected(ConfigKey key, string? expected, ConfigItem? current)
     {

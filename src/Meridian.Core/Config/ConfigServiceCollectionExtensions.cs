@@ -1,6 +1,6 @@
+using Meridian.Changes;
 using Meridian.Config;
 using Meridian.Config.Listening;
-using Meridian.Namespaces;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -9,15 +9,16 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class ConfigServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the configuration center: the config cache and its loader, long-poll listeners and the history cleanup.
-    /// A storage engine must be added too (an <see cref="Meridian.Persistence.IConfigStore"/>), and the namespace catalog
-    /// (<see cref="MeridianCoreServiceCollectionExtensions.AddMeridianRegistry"/>).
+    /// Adds the configuration center: the config projection, its commands, long-poll listeners and the history cleanup.
+    /// Needs the change log and a storage engine (<see cref="MeridianCoreServiceCollectionExtensions.AddMeridianRegistry"/>
+    /// and an <see cref="Meridian.Persistence.IConfigHistoryStore"/>).
     /// </summary>
     public static IServiceCollection AddMeridianConfig(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<NamespaceCatalog>();
+        services.AddMeridianChangeLog();
+        services.TryAddSingleton<ConfigProjection>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IChangeProjection, ConfigProjection>(sp => sp.GetRequiredService<ConfigProjection>()));
         services.TryAddSingleton<ConfigService>();
         services.TryAddSingleton<ConfigListeners>();
         services.TryAddSingleton<ConfigHistoryCleanup>();
@@ -25,7 +26,6 @@ public static class ConfigServiceCollectionExtensions
         services.AddOptions<ConfigOptions>().BindConfiguration(ConfigOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ConfigOptions>, ConfigOptionsValidator>());
 
-        services.AddHostedService<ConfigLoader>();
         services.AddHostedService<ListenerRelease>();
         services.AddHostedService(sp => sp.GetRequiredService<ConfigHistoryCleanup>());
         return services;

@@ -12,7 +12,9 @@ namespace Meridian.Health;
 /// cost sockets in flight, not threads.
 /// </summary>
 internal sealed partial class PersistentInstanceProber(
-    ServiceRegistry registry,
+    RegistryProjection registry,
+    InstanceLeases leases,
+    RegistryCommands commands,
     IEnumerable<IHealthProbe> probes,
     TimeProvider time,
     IOptions<HealthCheckOptions> options,
@@ -33,19 +35,20 @@ internal sealed partial class PersistentInstanceProber(
 
     internal async Task ProbeAllAsync(CancellationToken stoppingToken)
     {
-        var targets = registry.PersistentLeases().ToList();
+        var targets = leases.All.Where(l => !l.Ephemeral).Select(l => (Snapshot: registry.GetService(l.Key), Lease: l))
+            .Where(t => t.Snapshot is not null).ToList();
         if (targets.Count == 0)
         {
             return;
         }
 
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.MaxConcurrency, CancellationToken = stoppingToken };
-        await Parallel.ForEachAsync(targets, parallel, (target, ct) => ProbeOneAsync(target.Snapshot, target.Lease, ct));
+        await Parallel.ForEachAsync(targets, parallel, (target, ct) => ProbeOneAsync(target.Snapshot!, target.Lease, ct));
     }
 
     private async ValueTask ProbeOneAsync(ServiceSnapshot snapshot, InstanceLease lease, CancellationToken stoppingToken)
     {
-        var instance = snapshot.Instances.FirstOrDefault(i => i.InstanceId == lease.InstanceId);
+        var instance = snapshot.Find(lease.InstanceId);
         if (instance is null)
         {
             return;
@@ -78,7 +81,7 @@ internal sealed partial class PersistentInstanceProber(
             if (lease.MarkedUnhealthy && lease.ConsecutiveSuccesses >= _options.SuccessThreshold)
             {
                 LogHealthy(snapshot.Key, instance.InstanceId, check.Type);
-                registry.SetHealth(snapshot.Key, instance.InstanceId, healthy: true);
+                await commands.SetHealthAsync(snapshot.Key, instance.InstanceId, healthy: true, stoppingToken);
             }
         }
         else
@@ -88,7 +91,7 @@ internal sealed partial class PersistentInstanceProber(
             if (!lease.MarkedUnhealthy && lease.ConsecutiveFailures >= _options.FailureThreshold)
             {
                 LogUnhealthy(snapshot.Key, instance.InstanceId, check.Type, lease.ConsecutiveFailures);
-                registry.SetHealth(snapshot.Key, instance.InstanceId, healthy: false);
+                await commands.SetHealthAsync(snapshot.Key, instance.InstanceId, healthy: false, stoppingToken);
             }
         }
     }

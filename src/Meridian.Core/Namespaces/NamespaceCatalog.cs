@@ -1,16 +1,21 @@
 using System.Collections.Concurrent;
+using Meridian.Changes;
 using Meridian.Naming;
-using Meridian.Persistence;
 using Meridian.Validation;
 
 namespace Meridian.Namespaces;
 
-/// <summary>The namespaces that exist. <c>public</c> always does and cannot be removed.</summary>
-public sealed class NamespaceCatalog(IRegistryStore store)
+/// <summary>
+/// The namespaces that exist. <c>public</c> always does. Changes only through <see cref="Apply"/>; the writes are
+/// <see cref="NamespaceCommands"/>.
+/// </summary>
+public sealed class NamespaceCatalog : IChangeProjection
 {
+    private static readonly NamespaceInfo Public = new(ServiceKey.DefaultNamespace, "public", "The default namespace.");
+
     private readonly ConcurrentDictionary<string, NamespaceInfo> _namespaces = new(StringComparer.Ordinal)
     {
-        [ServiceKey.DefaultNamespace] = new(ServiceKey.DefaultNamespace, "public", "The default namespace."),
+        [ServiceKey.DefaultNamespace] = Public,
     };
 
     public bool Exists(string id) => _namespaces.ContainsKey(id);
@@ -20,55 +25,6 @@ public sealed class NamespaceCatalog(IRegistryStore store)
     public IReadOnlyList<NamespaceInfo> List() =>
         [.. _namespaces.Values.OrderBy(n => n.Id == ServiceKey.DefaultNamespace ? 0 : 1).ThenBy(n => n.Id, StringComparer.Ordinal)];
 
-    public async Task<NamespaceInfo> CreateAsync(NamespaceInfo ns, CancellationToken cancellationToken)
-    {
-        Validate(ns);
-        if (_namespaces.ContainsKey(ns.Id))
-        {
-            throw new ConflictException($"Namespace '{ns.Id}' already exists.");
-        }
-
-        await store.SaveNamespaceAsync(ns, cancellationToken);
-        _namespaces[ns.Id] = ns;
-        return ns;
-    }
-
-    public async Task<NamespaceInfo> UpdateAsync(NamespaceInfo ns, CancellationToken cancellationToken)
-    {
-        Validate(ns);
-        RequireExisting(ns.Id);
-        await store.SaveNamespaceAsync(ns, cancellationToken);
-        _namespaces[ns.Id] = ns;
-        return ns;
-    }
-
-    /// <summary>Creates the namespace when absent; used by protocols whose clients never create namespaces first.</summary>
-    public async Task EnsureAsync(string id, CancellationToken cancellationToken)
-    {
-        if (!_namespaces.ContainsKey(id))
-        {
-            var errors = new ValidationErrors();
-            Rules.Name(errors, "namespace", id);
-            errors.ThrowIfAny();
-            var ns = new NamespaceInfo(id, id, "");
-            await store.SaveNamespaceAsync(ns, cancellationToken);
-            _namespaces.TryAdd(id, ns);
-        }
-    }
-
-    /// <summary>Removes a namespace; callers check first that nothing lives in it.</summary>
-    public async Task DeleteAsync(string id, CancellationToken cancellationToken)
-    {
-        if (id == ServiceKey.DefaultNamespace)
-        {
-            throw new ConflictException("The 'public' namespace cannot be deleted.");
-        }
-
-        RequireExisting(id);
-        await store.DeleteNamespaceAsync(id, cancellationToken);
-        _namespaces.TryRemove(id, out _);
-    }
-
     public void RequireExisting(string id)
     {
         if (!_namespaces.ContainsKey(id))
@@ -77,28 +33,16 @@ public sealed class NamespaceCatalog(IRegistryStore store)
         }
     }
 
-    internal void Load(IEnumerable<NamespaceInfo> namespaces)
+    public void Apply(Change change)
     {
-        foreach (var ns in namespaces)
+        switch (change)
         {
-            _namespaces[ns.Id] = ns;
+            case NamespaceSaved saved:
+                _namespaces[saved.Namespace.Id] = saved.Namespace;
+                break;
+            case NamespaceRemoved removed when removed.Id != ServiceKey.DefaultNamespace:
+                _namespaces.TryRemove(removed.Id, out _);
+                break;
         }
-    }
-
-    private static void Validate(NamespaceInfo ns)
-    {
-        var errors = new ValidationErrors();
-        Rules.Name(errors, "id", ns.Id);
-        if (ns.Name is null || ns.Name.Length > Rules.MaxNameLength)
-        {
-            errors.Add("name", $"'name' is required and at most {Rules.MaxNameLength} characters.");
-        }
-
-        if (ns.Description is { Length: > 1024 })
-        {
-            errors.Add("description", "'description' must be at most 1024 characters.");
-        }
-
-        errors.ThrowIfAny();
     }
 }

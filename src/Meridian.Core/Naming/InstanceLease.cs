@@ -2,21 +2,37 @@ namespace Meridian.Naming;
 
 /// <summary>
 /// The mutable liveness state of one instance, kept apart from the immutable <see cref="Instance"/> so a heartbeat
-/// only writes a timestamp: no allocation, no lock, no new snapshot unless health changes.
+/// only writes a timestamp: no allocation, no lock, no change unless health changes.
 /// </summary>
-internal sealed class InstanceLease(string instanceId, bool ephemeral, TimeSpan heartbeatTimeout, TimeSpan deleteTimeout, long now)
+public sealed class InstanceLease
 {
-    private long _lastBeat = now;
-
-    public string InstanceId { get; } = instanceId;
-    public bool Ephemeral { get; } = ephemeral;
-    public TimeSpan HeartbeatTimeout { get; } = heartbeatTimeout;
-    public TimeSpan DeleteTimeout { get; } = deleteTimeout;
-
-    /// <summary>Set while the instance belongs to a live client connection, which then keeps it alive instead of heartbeats.</summary>
-    public string? ConnectionId { get; set; }
-
+    private long _lastBeat;
     private volatile bool _markedUnhealthy;
+    private volatile string? _owner;
+
+    internal InstanceLease(ServiceKey key, string instanceId, bool ephemeral, long now)
+    {
+        Key = key;
+        InstanceId = instanceId;
+        Ephemeral = ephemeral;
+        _lastBeat = now;
+    }
+
+    public ServiceKey Key { get; }
+    public string InstanceId { get; }
+    public bool Ephemeral { get; }
+    public TimeSpan HeartbeatTimeout { get; internal set; }
+    public TimeSpan DeleteTimeout { get; internal set; }
+
+    /// <summary>The client session whose connection keeps the instance alive instead of heartbeats; null for heartbeats or probes.</summary>
+    public string? Owner
+    {
+        get => _owner;
+        internal set => _owner = value;
+    }
+
+    /// <summary>The revision of the instance's last stored change, which a command expects the store to still have.</summary>
+    public long Revision { get; internal set; }
 
     public long LastBeat => Volatile.Read(ref _lastBeat);
 
@@ -24,8 +40,11 @@ internal sealed class InstanceLease(string instanceId, bool ephemeral, TimeSpan 
     public bool MarkedUnhealthy
     {
         get => _markedUnhealthy;
-        set => _markedUnhealthy = value;
+        internal set => _markedUnhealthy = value;
     }
+
+    /// <summary>Persistent instances are probed, and a live connection vouches for its own: neither expires by silence.</summary>
+    public bool LivesByHeartbeat => Ephemeral && Owner is null;
 
     public void Beat(long timestamp) => Volatile.Write(ref _lastBeat, timestamp);
 

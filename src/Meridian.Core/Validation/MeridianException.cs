@@ -1,7 +1,7 @@
 namespace Meridian.Validation;
 
 /// <summary>Base of the errors the core reports to its callers; protocol adapters map each kind to their own wire form.</summary>
-public abstract class MeridianException(string message) : Exception(message);
+public abstract class MeridianException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>Input that breaks a rule. <see cref="Errors"/> names each field and what to fix.</summary>
 public sealed class InvalidInputException(IReadOnlyDictionary<string, string[]> errors)
@@ -15,3 +15,6 @@ public sealed class InvalidInputException(IReadOnlyDictionary<string, string[]> 
 public sealed class NotFoundException(string message) : MeridianException(message);
 
 public sealed class ConflictException(string message) : MeridianException(message);
+
+/// <summary>The store could not take the write (disk full, database down); nothing of it was kept. Worth retrying later.</summary>
+public sealed class StorageUnavailableException(string message, Exception? inner = null) : MeridianException(message, inner);

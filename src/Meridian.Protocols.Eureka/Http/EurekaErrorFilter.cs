@@ -24,6 +24,7 @@ internal sealed class EurekaErrorFilter : IEndpointFilter
             {
                 InvalidInputException => StatusCodes.Status400BadRequest,
                 NotFoundException => StatusCodes.Status404NotFound,
+                StorageUnavailableException => StatusCodes.Status503ServiceUnavailable,
                 _ => StatusCodes.Status409Conflict,
             };
             var message = e is InvalidInputException invalid ? string.Join(" ", invalid.Errors.SelectMany(p => p.Value)) : e.Message;

@@ -12,12 +12,12 @@ namespace Meridian.Protocols.Eureka.Registry;
 /// </summary>
 internal sealed class EurekaApps : IDisposable
 {
-    private readonly ServiceRegistry _registry;
+    private readonly RegistryProjection _registry;
     private readonly ConcurrentDictionary<string, ImmutableArray<ServiceKey>> _byApp = new(StringComparer.OrdinalIgnoreCase);
     private readonly IDisposable _subscription;
     private long _version;
 
-    public EurekaApps(ServiceRegistry registry, IOptions<EurekaOptions> options)
+    public EurekaApps(RegistryProjection registry, IOptions<EurekaOptions> options)
     {
         _registry = registry;
         Namespace = options.Value.Namespace;

@@ -15,8 +15,8 @@ namespace Meridian.Protocols.Eureka.Registry;
 /// at one duration, where Eureka takes two.
 /// </summary>
 internal sealed class EurekaRegistrar(
-    ServiceRegistry registry,
-    NamespaceCatalog namespaces,
+    RegistryCommands commands,
+    NamespaceCommands namespaces,
     EurekaApps apps,
     EurekaRenewalMeter renewals,
     TimeProvider time,
@@ -50,7 +50,7 @@ internal sealed class EurekaRegistrar(
         var overridden = existing is null ? null : EurekaStatus.Normalize(EurekaMetadata.Get(existing, EurekaMetadata.OverriddenStatus));
         var status = EffectiveStatus(clientStatus, overridden, existing);
         var (healthy, enabled) = EurekaStatus.ToFlags(status);
-        await registry.RegisterAsync(key, new InstanceRegistration
+        await commands.RegisterAsync(key, new InstanceRegistration
         {
             InstanceId = id,
             Ip = input.IpAddr!,
@@ -88,7 +88,7 @@ internal sealed class EurekaRegistrar(
 
         if (instance.Healthy || !EurekaStatus.IsDeliberatelyNotUp(instance))
         {
-            return registry.Heartbeat(key, id);
+            return await commands.HeartbeatAsync(key, id, cancellationToken);
         }
 
         // A heartbeat would revive an instance that said it is DOWN; re-registering it unchanged only renews the lease.
@@ -105,7 +105,7 @@ internal sealed class EurekaRegistrar(
 
         try
         {
-            await registry.DeregisterAsync(key, id, cancellationToken);
+            await commands.DeregisterAsync(key, id, cancellationToken);
             return true;
         }
         catch (NotFoundException)
@@ -172,7 +172,7 @@ internal sealed class EurekaRegistrar(
         }
 
         metadata[EurekaMetadata.LastUpdated] = Now();
-        await registry.UpdateInstanceAsync(key, id, new InstancePatch { Metadata = metadata }, cancellationToken);
+        await commands.UpdateInstanceAsync(key, id, new InstancePatch { Metadata = metadata }, cancellationToken);
         return true;
     }
 
@@ -244,11 +244,11 @@ internal sealed class EurekaRegistrar(
     private async Task ReplaceAsync(ServiceKey key, Instance instance, string status, Dictionary<string, string> metadata, CancellationToken cancellationToken)
     {
         var (healthy, enabled) = EurekaStatus.ToFlags(status);
-        await registry.RegisterAsync(key, Registration(instance) with { Healthy = healthy, Enabled = enabled, Metadata = metadata }, cancellationToken);
+        await commands.RegisterAsync(key, Registration(instance) with { Healthy = healthy, Enabled = enabled, Metadata = metadata }, cancellationToken);
     }
 
     private Task RefreshAsync(ServiceKey key, Instance instance, CancellationToken cancellationToken) =>
-        registry.RegisterAsync(key, Registration(instance), cancellationToken);
+        commands.RegisterAsync(key, Registration(instance), cancellationToken);
 
     private static InstanceRegistration Registration(Instance instance) => new()
     {

@@ -12,7 +12,7 @@ namespace Meridian.Protocols.Eureka.Registry;
 /// the registry's sweep does not expire them. Expiry resumes as soon as renewals recover.
 /// </summary>
 internal sealed partial class EurekaSelfPreservation(
-    ServiceRegistry registry,
+    RegistryCommands commands,
     EurekaApps apps,
     EurekaRenewalMeter renewals,
     TimeProvider time,
@@ -87,7 +87,7 @@ internal sealed partial class EurekaSelfPreservation(
             {
                 if (instance.Healthy)
                 {
-                    registry.Heartbeat(key, instance.InstanceId);
+                    commands.RenewLease(key, instance.InstanceId);
                 }
             }
         }

@@ -29,7 +29,7 @@ internal static class NacosConfigEndpoints
         cs.MapPost("/configs/listener", ListenAsync);
     }
 
-    private static async Task<IResult> GetAsync(HttpContext http, ConfigService configs, CancellationToken ct)
+    private static async Task<IResult> GetAsync(HttpContext http, ConfigProjection configs, ConfigService configCommands, CancellationToken ct)
     {
         var p = await NacosParameters.ReadAsync(http.Request, ct);
         if (p.Get("search") is { Length: > 0 } mode)
@@ -57,7 +57,7 @@ internal static class NacosConfigEndpoints
         return Results.Bytes(item.Utf8Content, ContentType(item.Type));
     }
 
-    private static async Task<IResult> PublishAsync(HttpContext http, ConfigService configs, NamespaceCatalog namespaces, CancellationToken ct)
+    private static async Task<IResult> PublishAsync(HttpContext http, ConfigProjection configs, ConfigService configCommands, NamespaceCommands namespaces, CancellationToken ct)
     {
         var p = await NacosParameters.ReadAsync(http.Request, ct);
         var key = Key(p);
@@ -76,17 +76,17 @@ internal static class NacosConfigEndpoints
             p.Get("config_tags") is { } tags ? tags.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : null,
             p.Get("desc"));
         var author = new ConfigAuthor(p.Get("src_user") is { Length: > 0 } user ? user : ConfigAuthor.AnonymousUser, http.Connection.RemoteIpAddress?.ToString() ?? "");
-        await configs.PublishAsync(key, draft, author, ct);
+        await configCommands.PublishAsync(key, draft, author, ct);
         return NacosResults.True;
     }
 
-    private static async Task<IResult> DeleteAsync(HttpContext http, ConfigService configs, CancellationToken ct)
+    private static async Task<IResult> DeleteAsync(HttpContext http, ConfigProjection configs, ConfigService configCommands, CancellationToken ct)
     {
         var p = await NacosParameters.ReadAsync(http.Request, ct);
         var key = Key(p);
         try
         {
-            await configs.DeleteAsync(key, ConfigAuthor.Anonymous(http.Connection.RemoteIpAddress?.ToString()), ct);
+            await configCommands.DeleteAsync(key, ConfigAuthor.Anonymous(http.Connection.RemoteIpAddress?.ToString()), ct);
         }
         catch (NotFoundException)
         {
@@ -136,7 +136,7 @@ internal static class NacosConfigEndpoints
         return listeners.HoldFor(TimeSpan.FromMilliseconds(Math.Max(ShortestNacosHold, timeout - 500)));
     }
 
-    private static IResult Search(NacosParameters p, ConfigService configs, string mode)
+    private static IResult Search(NacosParameters p, ConfigProjection configs, string mode)
     {
         var pageNo = Math.Max(1, p.Int("pageNo") ?? 1);
         var pageSize = Math.Clamp(p.Int("pageSize") ?? 10, 1, 500);

@@ -25,7 +25,7 @@ internal static class NacosNamespaceEndpoints
         group.MapDelete("/", DeleteAsync);
     }
 
-    private static async Task<IResult> GetAsync(HttpContext http, NamespaceCatalog catalog, ConfigService configs, CancellationToken ct)
+    private static async Task<IResult> GetAsync(HttpContext http, NamespaceCatalog catalog, ConfigProjection configs, CancellationToken ct)
     {
         var p = await NacosParameters.ReadAsync(http.Request, ct);
         if (p.Bool("checkNamespaceIdExist") == true)
@@ -58,7 +58,7 @@ internal static class NacosNamespaceEndpoints
         });
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext http, NamespaceCatalog catalog, CancellationToken ct)
+    private static async Task<IResult> CreateAsync(HttpContext http, NamespaceCatalog catalog, NamespaceCommands namespaceCommands, CancellationToken ct)
     {
         var p = await NacosParameters.ReadAsync(http.Request, ct);
         var name = p.Required("namespaceName");
@@ -70,7 +70,7 @@ internal static class NacosNamespaceEndpoints
 
         try
         {
-            await catalog.CreateAsync(new NamespaceInfo(id, name, p.Get("namespaceDesc") ?? ""), ct);
+            await namespaceCommands.CreateAsync(new NamespaceInfo(id, name, p.Get("namespaceDesc") ?? ""), ct);
         }
         catch (ConflictException)
         {
@@ -80,29 +80,33 @@ internal static class NacosNamespaceEndpoints
         return NacosResults.True;
     }
 
-    private static async Task<IResult> UpdateAsync(HttpContext http, NamespaceCatalog catalog, CancellationToken ct)
+    private static async Task<IResult> UpdateAsync(HttpContext http, NamespaceCatalog catalog, NamespaceCommands namespaceCommands, CancellationToken ct)
     {
         var p = await NacosParameters.ReadAsync(http.Request, ct);
         var id = NacosNamespace.Id(p.Required("namespace"));
         var current = catalog.Get(id) ?? throw new NacosException(StatusCodes.Status404NotFound, $"namespace {id} does not exist.");
-        await catalog.UpdateAsync(current with { Name = p.Required("namespaceShowName"), Description = p.Get("namespaceDesc") ?? current.Description }, ct);
+        await namespaceCommands.UpdateAsync(current with { Name = p.Required("namespaceShowName"), Description = p.Get("namespaceDesc") ?? current.Description }, ct);
         return NacosResults.True;
     }
 
-    private static async Task<IResult> DeleteAsync(HttpContext http, NamespaceCatalog catalog, ServiceRegistry registry, ConfigService configs, CancellationToken ct)
+    private static async Task<IResult> DeleteAsync(HttpContext http, NamespaceCommands namespaceCommands, CancellationToken ct)
     {
         var p = await NacosParameters.ReadAsync(http.Request, ct);
         var id = NacosNamespace.Id(p.Required("namespaceId"));
-        if (registry.HasServices(id) || configs.HasConfigs(id))
+        try
         {
-            throw new NacosException(StatusCodes.Status400BadRequest, $"namespace {id} still holds services or configurations; remove them first.");
+            await namespaceCommands.DeleteAsync(id, ct);
+        }
+        catch (ConflictException e)
+        {
+            // Nacos answers a refused delete with 400.
+            throw new NacosException(StatusCodes.Status400BadRequest, e.Message);
         }
 
-        await catalog.DeleteAsync(id, ct);
         return NacosResults.True;
     }
 
-    private static Dictionary<string, int> CountConfigs(ConfigService configs)
+    private static Dictionary<string, int> CountConfigs(ConfigProjection configs)
     {
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var item in configs.All())

@@ -26,6 +26,7 @@ internal sealed class NacosErrorFilter(bool configStyle) : IEndpointFilter
             var status = e switch
             {
                 NotFoundException => StatusCodes.Status404NotFound,
+                StorageUnavailableException => StatusCodes.Status503ServiceUnavailable,
 
                 // Nacos reports a clash (service exists, instances remain) as a bad request; 409 would make clients retry.
                 _ => StatusCodes.Status400BadRequest,

@@ -26,20 +26,20 @@ internal static class NacosInstanceEndpoints
         ns.MapPut("/instance/beat", BeatAsync);
     }
 
-    private static async Task<IResult> RegisterAsync(HttpContext http, ServiceRegistry registry, NamespaceCatalog catalog, CancellationToken ct)
+    private static async Task<IResult> RegisterAsync(HttpContext http, RegistryProjection registry, RegistryCommands commands, NamespaceCatalog catalog, NamespaceCommands namespaceCommands, CancellationToken ct)
     {
         var p = await NacosParameters.ReadAsync(http.Request, ct);
         var key = NacosServiceName.Key(p, NacosNamespace.Id(p.Get("namespaceId")));
         var registration = ReadRegistration(p);
-        await catalog.EnsureAsync(key.Namespace, ct);
+        await namespaceCommands.EnsureAsync(key.Namespace, ct);
 
         // Nacos keys an instance by ip:port:cluster; one registered by another protocol under its own id is the same instance.
         var existing = NacosInstanceLocator.Find(registry.GetService(key), registration.Ip, registration.Port, registration.Cluster!);
-        await registry.RegisterAsync(key, registration with { InstanceId = existing?.InstanceId }, ct);
+        await commands.RegisterAsync(key, registration with { InstanceId = existing?.InstanceId }, ct);
         return NacosResults.Ok;
     }
 
-    private static async Task<IResult> DeregisterAsync(HttpContext http, ServiceRegistry registry, CancellationToken ct)
+    private static async Task<IResult> DeregisterAsync(HttpContext http, RegistryProjection registry, RegistryCommands commands, CancellationToken ct)
     {
         var p = await NacosParameters.ReadAsync(http.Request, ct);
         var key = NacosServiceName.Key(p, NacosNamespace.Id(p.Get("namespaceId")));
@@ -48,7 +48,7 @@ internal static class NacosInstanceEndpoints
         {
             try
             {
-                await registry.DeregisterAsync(key, instance.InstanceId, ct);
+                await commands.DeregisterAsync(key, instance.InstanceId, ct);
             }
             catch (NotFoundException)
             {
@@ -59,7 +59,7 @@ internal static class NacosInstanceEndpoints
         return NacosResults.Ok;
     }
 
-    private static async Task<IResult> UpdateAsync(HttpContext http, ServiceRegistry registry, NamespaceCatalog catalog, CancellationToken ct)
+    private static async Task<IResult> UpdateAsync(HttpContext http, RegistryProjection registry, RegistryCommands commands, NamespaceCatalog catalog, NamespaceCommands namespaceCommands, CancellationToken ct)
     {
         var p = await NacosParameters.ReadAsync(http.Request, ct);
         var key = NacosServiceName.Key(p, NacosNamespace.Id(p.Get("namespaceId")));
@@ -72,12 +72,12 @@ internal static class NacosInstanceEndpoints
             throw new NacosException(StatusCodes.Status400BadRequest, $"instance not exist: {registration.Ip}:{registration.Port} in {key.GroupedName}");
         }
 
-        await catalog.EnsureAsync(key.Namespace, ct);
-        await registry.RegisterAsync(key, registration with { InstanceId = existing?.InstanceId }, ct);
+        await namespaceCommands.EnsureAsync(key.Namespace, ct);
+        await commands.RegisterAsync(key, registration with { InstanceId = existing?.InstanceId }, ct);
         return NacosResults.Ok;
     }
 
-    private static async Task<IResult> PatchAsync(HttpContext http, ServiceRegistry registry, CancellationToken ct)
+    private static async Task<IResult> PatchAsync(HttpContext http, RegistryProjection registry, RegistryCommands commands, CancellationToken ct)
     {
         var p = await NacosParameters.ReadAsync(http.Request, ct);
         var key = NacosServiceName.Key(p, NacosNamespace.Id(p.Get("namespaceId")));
@@ -90,11 +90,11 @@ internal static class NacosInstanceEndpoints
             Enabled = p.Bool("enabled") ?? p.Bool("enable"),
             Metadata = NacosMetadata.Parse(p.Get("metadata")),
         };
-        await registry.UpdateInstanceAsync(key, existing.InstanceId, patch, ct);
+        await commands.UpdateInstanceAsync(key, existing.InstanceId, patch, ct);
         return NacosResults.Ok;
     }
 
-    private static async Task<IResult> DetailAsync(HttpContext http, ServiceRegistry registry, CancellationToken ct)
+    private static async Task<IResult> DetailAsync(HttpContext http, RegistryProjection registry, RegistryCommands commands, CancellationToken ct)
     {
         var p = await NacosParameters.ReadAsync(http.Request, ct);
         var key = NacosServiceName.Key(p, NacosNamespace.Id(p.Get("namespaceId")));
@@ -123,7 +123,7 @@ internal static class NacosInstanceEndpoints
 
     private static async Task<IResult> ListAsync(
         HttpContext http,
-        ServiceRegistry registry,
+        RegistryProjection registry, RegistryCommands commands,
         NacosPushSubscribers subscribers,
         IOptions<NacosOptions> options,
         TimeProvider time,
@@ -157,7 +157,7 @@ internal static class NacosInstanceEndpoints
         return NacosResults.Json(w => NacosInstanceList.Write(w, query, snapshot, (long)cacheTime.TotalMilliseconds, now));
     }
 
-    private static async Task<IResult> BeatAsync(HttpContext http, ServiceRegistry registry, NamespaceCatalog catalog, CancellationToken ct)
+    private static async Task<IResult> BeatAsync(HttpContext http, RegistryProjection registry, RegistryCommands commands, NamespaceCatalog catalog, NamespaceCommands namespaceCommands, CancellationToken ct)
     {
         var p = await NacosParameters.ReadAsync(http.Request, ct);
         var key = NacosServiceName.Key(p, NacosNamespace.Id(p.Get("namespaceId")));
@@ -165,24 +165,24 @@ internal static class NacosInstanceEndpoints
         var (ip, port, cluster) = beat is null ? Address(p) : (beat.Ip, beat.Port, beat.Cluster);
 
         var instance = NacosInstanceLocator.Find(registry.GetService(key), ip, port, cluster);
-        if (instance is null || !registry.Heartbeat(key, instance.InstanceId))
+        if (instance is null || !await commands.HeartbeatAsync(key, instance.InstanceId, ct))
         {
             if (beat is null)
             {
-                return BeatReply(registry, instance: null, BeatResourceNotFound);
+                return BeatReply(commands, instance: null, BeatResourceNotFound);
             }
 
             // A full beat carries the instance: re-register it, so a client heals after an expiry or a server restart.
-            await catalog.EnsureAsync(key.Namespace, ct);
-            instance = await registry.RegisterAsync(key, beat.ToRegistration(instance?.InstanceId), ct);
+            await namespaceCommands.EnsureAsync(key.Namespace, ct);
+            instance = await commands.RegisterAsync(key, beat.ToRegistration(instance?.InstanceId), ct);
         }
 
-        return BeatReply(registry, instance, BeatOk);
+        return BeatReply(commands, instance, BeatOk);
     }
 
-    private static IResult BeatReply(ServiceRegistry registry, Instance? instance, int code)
+    private static IResult BeatReply(RegistryCommands commands, Instance? instance, int code)
     {
-        var interval = (long)registry.HeartbeatInterval.TotalMilliseconds;
+        var interval = (long)commands.HeartbeatInterval.TotalMilliseconds;
         if (instance is not null && instance.Metadata.TryGetValue(PreservedMetadata.HeartbeatInterval, out var text) &&
             long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var custom) && custom > 0)
         {

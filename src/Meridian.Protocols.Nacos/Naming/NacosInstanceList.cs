@@ -26,7 +26,7 @@ internal static class NacosInstanceList
         w.WriteStartArray("hosts");
         if (snapshot is not null)
         {
-            var list = ServiceRegistry.Select(snapshot, new InstanceFilter(query.HealthyOnly, query.ClusterNames()));
+            var list = RegistryProjection.Select(snapshot, new InstanceFilter(query.HealthyOnly, query.ClusterNames()));
             foreach (var instance in list.Instances)
             {
                 if (instance.Enabled)

@@ -21,7 +21,7 @@ internal static class NacosServiceEndpoints
             NacosResults.Text($"no such api:{http.Request.Method}:{http.Request.Path}", StatusCodes.Status501NotImplemented));
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext http, ServiceRegistry registry, NamespaceCatalog catalog, CancellationToken ct)
+    private static async Task<IResult> CreateAsync(HttpContext http, RegistryProjection registry, RegistryCommands commands, NamespaceCatalog catalog, NamespaceCommands namespaceCommands, CancellationToken ct)
     {
         var p = await NacosParameters.ReadAsync(http.Request, ct);
         var key = NacosServiceName.Key(p, NacosNamespace.Id(p.Get("namespaceId")));
@@ -30,22 +30,22 @@ internal static class NacosServiceEndpoints
             throw new NacosException(StatusCodes.Status400BadRequest, $"specified service already exists, serviceName : {key.GroupedName}");
         }
 
-        await catalog.EnsureAsync(key.Namespace, ct);
-        await registry.UpsertServiceAsync(key, ReadDefinition(p, ServiceDefinition.Default), ct);
+        await namespaceCommands.EnsureAsync(key.Namespace, ct);
+        await commands.UpsertServiceAsync(key, ReadDefinition(p, ServiceDefinition.Default), ct);
         return NacosResults.Ok;
     }
 
-    private static async Task<IResult> UpdateAsync(HttpContext http, ServiceRegistry registry, CancellationToken ct)
+    private static async Task<IResult> UpdateAsync(HttpContext http, RegistryProjection registry, RegistryCommands commands, CancellationToken ct)
     {
         var p = await NacosParameters.ReadAsync(http.Request, ct);
         var key = NacosServiceName.Key(p, NacosNamespace.Id(p.Get("namespaceId")));
         p.Required("protectThreshold");
         var current = registry.GetService(key) ?? throw NotExist(key);
-        await registry.UpsertServiceAsync(key, ReadDefinition(p, current.Definition), ct);
+        await commands.UpsertServiceAsync(key, ReadDefinition(p, current.Definition), ct);
         return NacosResults.Ok;
     }
 
-    private static async Task<IResult> DeleteAsync(HttpContext http, ServiceRegistry registry, CancellationToken ct)
+    private static async Task<IResult> DeleteAsync(HttpContext http, RegistryProjection registry, RegistryCommands commands, CancellationToken ct)
     {
         var p = await NacosParameters.ReadAsync(http.Request, ct);
         var key = NacosServiceName.Key(p, NacosNamespace.Id(p.Get("namespaceId")));
@@ -54,11 +54,11 @@ internal static class NacosServiceEndpoints
             throw NotExist(key);
         }
 
-        await registry.DeleteServiceAsync(key, ct);
+        await commands.DeleteServiceAsync(key, ct);
         return NacosResults.Ok;
     }
 
-    private static async Task<IResult> GetAsync(HttpContext http, ServiceRegistry registry, CancellationToken ct)
+    private static async Task<IResult> GetAsync(HttpContext http, RegistryProjection registry, RegistryCommands commands, CancellationToken ct)
     {
         var p = await NacosParameters.ReadAsync(http.Request, ct);
         var key = NacosServiceName.Key(p, NacosNamespace.Id(p.Get("namespaceId")));
@@ -95,7 +95,7 @@ internal static class NacosServiceEndpoints
         });
     }
 
-    private static async Task<IResult> ListAsync(HttpContext http, ServiceRegistry registry, CancellationToken ct)
+    private static async Task<IResult> ListAsync(HttpContext http, RegistryProjection registry, RegistryCommands commands, CancellationToken ct)
     {
         var p = await NacosParameters.ReadAsync(http.Request, ct);
         var ns = NacosNamespace.Id(p.Get("namespaceId"));
@@ -123,7 +123,7 @@ internal static class NacosServiceEndpoints
         });
     }
 
-    private static IResult Metrics(ServiceRegistry registry)
+    private static IResult Metrics(RegistryProjection registry, RegistryCommands commands)
     {
         var services = 0;
         var instances = 0;

@@ -20,7 +20,7 @@ namespace Meridian.Protocols.Nacos.Push;
 /// client's own polling is the retry.
 /// </summary>
 internal sealed partial class NacosUdpPusher(
-    ServiceRegistry registry,
+    RegistryProjection registry,
     NacosPushSubscribers subscribers,
     TimeProvider time,
     IOptions<NacosOptions> options,

@@ -7,7 +7,7 @@ namespace Meridian.Server.Api;
 
 /// <summary>
 /// Maps every error to an RFC 9457 problem in one place: rule violations to 400 with the field and what to fix,
-/// unknown things to 404, conflicts to 409, unreadable requests to their 4xx with the parser's own words.
+/// unknown things to 404, conflicts to 409, a store that cannot write to 503, unreadable requests to their 4xx with the parser's own words.
 /// </summary>
 internal sealed class ProblemExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
 {
@@ -23,6 +23,7 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems) :
             },
             NotFoundException e => new ProblemDetails { Status = StatusCodes.Status404NotFound, Title = "Not found.", Detail = e.Message },
             ConflictException e => new ProblemDetails { Status = StatusCodes.Status409Conflict, Title = "Conflict.", Detail = e.Message },
+            StorageUnavailableException e => new ProblemDetails { Status = StatusCodes.Status503ServiceUnavailable, Title = "The store cannot take writes now.", Detail = e.Message },
             BadHttpRequestException e => Unreadable(e),
             _ => null,
         };

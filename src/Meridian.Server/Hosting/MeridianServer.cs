@@ -40,7 +40,7 @@ public static partial class MeridianServer
         services.Configure<JsonOptions>(o => ApiJson.Configure(o.SerializerOptions));
         services.AddOpenApi();
         services.AddHealthChecks();
-        builder.AddMeridianPush();
+        builder.AddMeridianConnections(DefaultHttpPort);
 
         configure?.Invoke(builder);
 
@@ -61,7 +61,7 @@ public static partial class MeridianServer
         app.MapNacosEndpoints().RequireAuthorization(MeridianAuthorization.Policy);
         app.MapEurekaEndpoints().RequireAuthorization(MeridianAuthorization.Policy);
         api.MapConfigEndpoints();
-        app.MapMeridianPush();
+        app.MapMeridianConnections().RequireAuthorization(MeridianAuthorization.Policy);
 
         app.Lifetime.ApplicationStarted.Register(() => LogStarted(app));
         return app;
@@ -71,7 +71,7 @@ public static partial class MeridianServer
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Meridian.Server");
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-        var grpc = app.Services.GetRequiredService<Meridian.Server.Push.GrpcEndpoint>().EndPoint;
+        var grpc = app.Services.GetRequiredService<Meridian.Protocols.Native.GrpcEndpoint>().EndPoint;
         if (grpc is not null)
         {
             LogGrpc(logger, grpc.ToString());

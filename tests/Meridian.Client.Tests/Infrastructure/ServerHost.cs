@@ -1,5 +1,5 @@
 using Meridian.Server.Hosting;
-using Meridian.Server.Push;
+using Meridian.Protocols.Native;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;

@@ -1,3 +1,4 @@
+using Meridian.Core.Tests.Infrastructure;
 using Meridian.Config;
 using Meridian.Validation;
 
@@ -10,14 +11,14 @@ public sealed class ConfigServiceTests
     [Fact]
     public async Task Publish_creates_version_1_with_the_nacos_md5_and_get_serves_the_same_snapshot()
     {
-        using var f = new ConfigFixture();
+        await using var f = await CoreHost.StartAsync();
         var item = await f.PublishAsync("userservice-dev.yaml", "server:\n  port: 8080\n");
 
         Assert.Equal(1, item.Version);
         Assert.Equal(ConfigType.Yaml, item.Type);
         Assert.Equal(32, item.Md5.Length);
         Assert.Equal(f.Time.GetUtcNow(), item.CreatedAt);
-        Assert.Same(item, f.Configs.Get(ConfigFixture.Key("userservice-dev.yaml")));
+        Assert.Same(item, f.Configs.Get(CoreHost.Config("userservice-dev.yaml")));
     }
 
     [Theory]
@@ -25,14 +26,14 @@ public sealed class ConfigServiceTests
     [InlineData("你好", "7eca689f0d3389d9dea66ae112e5cfd7")]
     public async Task Md5_is_of_the_utf8_bytes_in_lower_case_hex_as_nacos_clients_compute_it(string content, string md5)
     {
-        using var f = new ConfigFixture();
+        await using var f = await CoreHost.StartAsync();
         Assert.Equal(md5, (await f.PublishAsync("a.txt", content)).Md5);
     }
 
     [Fact]
     public async Task Each_change_grows_the_version_and_keeps_the_creation_time()
     {
-        using var f = new ConfigFixture();
+        await using var f = await CoreHost.StartAsync();
         var first = await f.PublishAsync("app.properties", "a=1");
         f.Time.Advance(TimeSpan.FromMinutes(5));
         var second = await f.PublishAsync("app.properties", "a=2");
@@ -45,7 +46,7 @@ public sealed class ConfigServiceTests
     [Fact]
     public async Task Publishing_the_same_content_again_makes_no_new_version_and_no_change()
     {
-        using var f = new ConfigFixture();
+        await using var f = await CoreHost.StartAsync();
         var first = await f.PublishAsync("app.txt", "hello");
         var changes = 0;
         using var _ = f.Configs.Changes.Subscribe(_ => changes++);
@@ -59,14 +60,14 @@ public sealed class ConfigServiceTests
     [Fact]
     public async Task Compare_and_set_refuses_a_stale_md5_and_accepts_the_current_one()
     {
-        using var f = new ConfigFixture();
+        await using var f = await CoreHost.StartAsync();
         var v1 = await f.PublishAsync("app.txt", "one");
         await f.PublishAsync("app.txt", "two");
 
         var stale = await Assert.ThrowsAsync<ConflictException>(() => f.PublishAsync("app.txt", "three", expectedMd5: v1.Md5));
         Assert.Contains("not the expected", stale.Message, StringComparison.Ordinal);
 
-        var current = f.Configs.Require(ConfigFixture.Key("app.txt"));
+        var current = f.ConfigCommands.Require(CoreHost.Config("app.txt"));
         var v3 = await f.PublishAsync("app.txt", "three", expectedMd5: current.Md5);
         Assert.Equal(3, v3.Version);
     }
@@ -74,7 +75,7 @@ public sealed class ConfigServiceTests
     [Fact]
     public async Task Compare_and_set_on_a_missing_config_conflicts_unless_it_expects_absence()
     {
-        using var f = new ConfigFixture();
+        await using var f = await CoreHost.StartAsync();
         var missing = await Assert.ThrowsAsync<ConflictException>(() => f.PublishAsync("new.txt", "x", expectedMd5: new string('a', 32)));
         Assert.Contains("does not exist", missing.Message, StringComparison.Ordinal);
 
@@ -86,47 +87,46 @@ public sealed class ConfigServiceTests
     [Fact]
     public async Task Delete_removes_the_config_and_a_later_publish_continues_its_versions()
     {
-        using var f = new ConfigFixture();
+        await using var f = await CoreHost.StartAsync();
         await f.PublishAsync("app.txt", "one");
         ConfigChange? seen = null;
         using var _ = f.Configs.Changes.Subscribe(c => seen = c);
 
-        await f.Configs.DeleteAsync(ConfigFixture.Key("app.txt"), ConfigFixture.Alice, Ct);
+        await f.ConfigCommands.DeleteAsync(CoreHost.Config("app.txt"), CoreHost.Alice, Ct);
 
-        Assert.Null(f.Configs.Get(ConfigFixture.Key("app.txt")));
+        Assert.Null(f.Configs.Get(CoreHost.Config("app.txt")));
         Assert.Equal((ConfigChangeKind.Deleted, ""), (seen!.Kind, seen.Md5));
         Assert.Equal(3, (await f.PublishAsync("app.txt", "again")).Version);
-        await Assert.ThrowsAsync<NotFoundException>(() => f.Configs.DeleteAsync(ConfigFixture.Key("gone.txt"), ConfigFixture.Alice, Ct));
+        await Assert.ThrowsAsync<NotFoundException>(() => f.ConfigCommands.DeleteAsync(CoreHost.Config("gone.txt"), CoreHost.Alice, Ct));
     }
 
     [Fact]
     public async Task Versions_continue_after_a_restart_even_for_deleted_configs()
     {
-        using var f = new ConfigFixture();
+        await using var f = await CoreHost.StartAsync();
         await f.PublishAsync("kept.txt", "1");
         await f.PublishAsync("kept.txt", "2");
         await f.PublishAsync("dropped.txt", "1");
-        await f.Configs.DeleteAsync(ConfigFixture.Key("dropped.txt"), ConfigFixture.Alice, Ct);
+        await f.ConfigCommands.DeleteAsync(CoreHost.Config("dropped.txt"), CoreHost.Alice, Ct);
 
-        var restarted = new ConfigService(f.Namespaces, f.Store, f.Time, f.Options);
-        restarted.Load(await f.Store.LoadAsync(Ct));
+        await using var restarted = await CoreHost.StartAsync(f.Store, f.Time);
 
-        Assert.Equal("2", restarted.Require(ConfigFixture.Key("kept.txt")).Content);
-        var author = ConfigFixture.Alice;
-        Assert.Equal(3, (await restarted.PublishAsync(ConfigFixture.Key("kept.txt"), new ConfigDraft("3"), author, Ct)).Version);
-        Assert.Equal(3, (await restarted.PublishAsync(ConfigFixture.Key("dropped.txt"), new ConfigDraft("back"), author, Ct)).Version);
+        Assert.Equal("2", restarted.ConfigCommands.Require(CoreHost.Config("kept.txt")).Content);
+        var author = CoreHost.Alice;
+        Assert.Equal(3, (await restarted.ConfigCommands.PublishAsync(CoreHost.Config("kept.txt"), new ConfigDraft("3"), author, Ct)).Version);
+        Assert.Equal(3, (await restarted.ConfigCommands.PublishAsync(CoreHost.Config("dropped.txt"), new ConfigDraft("back"), author, Ct)).Version);
     }
 
     [Fact]
     public async Task A_failed_store_write_changes_nothing()
     {
-        using var f = new ConfigFixture();
+        await using var f = await CoreHost.StartAsync();
         var v1 = await f.PublishAsync("app.txt", "one");
         f.Store.FailWrites = true;
 
-        await Assert.ThrowsAsync<IOException>(() => f.PublishAsync("app.txt", "two"));
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => f.PublishAsync("app.txt", "two"));
 
-        Assert.Same(v1, f.Configs.Get(ConfigFixture.Key("app.txt")));
+        Assert.Same(v1, f.Configs.Get(CoreHost.Config("app.txt")));
         f.Store.FailWrites = false;
         Assert.Equal(2, (await f.PublishAsync("app.txt", "two")).Version);
     }
@@ -134,12 +134,12 @@ public sealed class ConfigServiceTests
     [Fact]
     public async Task The_namespace_must_exist_and_names_sizes_and_tags_are_checked_together()
     {
-        using var f = new ConfigFixture(new ConfigOptions { MaxContentBytes = 10 });
+        await using var f = await CoreHost.StartAsync(settings: new Dictionary<string, string?> { ["Meridian:Config:MaxContentBytes"] = "10" });
         await Assert.ThrowsAsync<NotFoundException>(() =>
-            f.Configs.PublishAsync(ConfigFixture.Key("a.txt", ns: "nope"), new ConfigDraft("x"), ConfigFixture.Alice, Ct));
+            f.ConfigCommands.PublishAsync(CoreHost.Config("a.txt", ns: "nope"), new ConfigDraft("x"), CoreHost.Alice, Ct));
 
-        var error = await Assert.ThrowsAsync<InvalidInputException>(() => f.Configs.PublishAsync(
-            ConfigFixture.Key("bad id", group: ""), new ConfigDraft("ééééééé", Tags: ["ok", "not ok"], ExpectedMd5: "XYZ"), ConfigFixture.Alice, Ct));
+        var error = await Assert.ThrowsAsync<InvalidInputException>(() => f.ConfigCommands.PublishAsync(
+            CoreHost.Config("bad id", group: ""), new ConfigDraft("ééééééé", Tags: ["ok", "not ok"], ExpectedMd5: "XYZ"), CoreHost.Alice, Ct));
         Assert.Equal(["content", "dataId", "expectedMd5", "group", "tags"], error.Errors.Keys.Order());
         Assert.Contains("14 bytes", error.Errors["content"][0], StringComparison.Ordinal);
     }
@@ -147,7 +147,7 @@ public sealed class ConfigServiceTests
     [Fact]
     public async Task The_type_comes_from_the_request_else_the_current_one_else_the_data_id()
     {
-        using var f = new ConfigFixture();
+        await using var f = await CoreHost.StartAsync();
         Assert.Equal(ConfigType.Json, (await f.PublishAsync("a.json", "{}")).Type);
         Assert.Equal(ConfigType.Text, (await f.PublishAsync("a.json", "not json", ConfigType.Text)).Type);
         Assert.Equal(ConfigType.Text, (await f.PublishAsync("a.json", "still not json")).Type);
@@ -158,12 +158,12 @@ public sealed class ConfigServiceTests
     [Fact]
     public async Task Search_matches_wildcards_tags_and_content_and_pages_in_order()
     {
-        using var f = new ConfigFixture();
-        var key = (string id, string group) => ConfigFixture.Key(id, group);
-        await f.Configs.PublishAsync(key("user-dev.yaml", "A"), new ConfigDraft("db: mysql", Tags: ["dev", "db"]), ConfigFixture.Alice, Ct);
-        await f.Configs.PublishAsync(key("user-prod.yaml", "A"), new ConfigDraft("db: postgres", Tags: ["prod", "db"]), ConfigFixture.Alice, Ct);
-        await f.Configs.PublishAsync(key("order-dev.yaml", "B"), new ConfigDraft("queue: kafka", Tags: ["dev"]), ConfigFixture.Alice, Ct);
-        await f.Configs.PublishAsync(key("user-dev.yaml", "B"), new ConfigDraft("db: MySQL 8"), ConfigFixture.Alice, Ct);
+        await using var f = await CoreHost.StartAsync();
+        var key = (string id, string group) => CoreHost.Config(id, group);
+        await f.ConfigCommands.PublishAsync(key("user-dev.yaml", "A"), new ConfigDraft("db: mysql", Tags: ["dev", "db"]), CoreHost.Alice, Ct);
+        await f.ConfigCommands.PublishAsync(key("user-prod.yaml", "A"), new ConfigDraft("db: postgres", Tags: ["prod", "db"]), CoreHost.Alice, Ct);
+        await f.ConfigCommands.PublishAsync(key("order-dev.yaml", "B"), new ConfigDraft("queue: kafka", Tags: ["dev"]), CoreHost.Alice, Ct);
+        await f.ConfigCommands.PublishAsync(key("user-dev.yaml", "B"), new ConfigDraft("db: MySQL 8"), CoreHost.Alice, Ct);
 
         string[] Ids(ConfigPage page) => [.. page.Items.Select(i => $"{i.Key.Group}/{i.Key.DataId}")];
         Assert.Equal(["A/user-dev.yaml", "A/user-prod.yaml", "B/user-dev.yaml"], Ids(f.Configs.Search(new("public", DataId: "user*"))));
@@ -181,11 +181,11 @@ public sealed class ConfigServiceTests
     [Fact]
     public async Task Has_configs_tells_whether_a_namespace_still_holds_a_live_config()
     {
-        using var f = new ConfigFixture();
+        await using var f = await CoreHost.StartAsync();
         Assert.False(f.Configs.HasConfigs("public"));
         await f.PublishAsync("a.txt", "x");
         Assert.True(f.Configs.HasConfigs("public"));
-        await f.Configs.DeleteAsync(ConfigFixture.Key("a.txt"), ConfigFixture.Alice, Ct);
+        await f.ConfigCommands.DeleteAsync(CoreHost.Config("a.txt"), CoreHost.Alice, Ct);
         Assert.False(f.Configs.HasConfigs("public"));
     }
 }

@@ -1,3 +1,4 @@
+using Meridian.Core.Tests.Infrastructure;
 using Meridian.Config;
 using Meridian.Config.Formats;
 

@@ -1,3 +1,4 @@
+using Meridian.Core.Tests.Infrastructure;
 using Meridian.Config.Formats;
 
 namespace Meridian.Core.Tests.Config;

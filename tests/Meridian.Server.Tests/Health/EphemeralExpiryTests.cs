@@ -14,11 +14,11 @@ public sealed class EphemeralExpiryTests
     {
         var time = new FakeTimeProvider();
         await using var server = await TestServer.StartAsync(time, cancellationToken: Ct);
-        var registry = server.Get<ServiceRegistry>();
+        var registry = server.Get<RegistryProjection>();
         await server.Client.RegisterAsync("svc", new { ip = "10.0.0.1", port = 80 });
 
         time.Advance(TimeSpan.FromSeconds(14.9));
-        registry.SweepExpired();
+        await server.Get<RegistryCommands>().SweepExpiredAsync(Ct);
         Assert.True(Assert.Single((await server.Client.ListAsync("svc")).Instances).Healthy);
 
         // The background sweep, on the server's own timer, sees the silence pass 15 s.
@@ -29,7 +29,7 @@ public sealed class EphemeralExpiryTests
         Assert.Empty((await server.Client.ListAsync("svc", "?healthyOnly=true")).Instances);
 
         time.Advance(TimeSpan.FromSeconds(14.8));
-        registry.SweepExpired();
+        await server.Get<RegistryCommands>().SweepExpiredAsync(Ct);
         Assert.Single((await server.Client.ListAsync("svc")).Instances);
 
         var removed = registry.Changes.WaitAsync(c => c.Key == Svc && c.Snapshot.Instances.IsEmpty, Ct);
@@ -43,7 +43,7 @@ public sealed class EphemeralExpiryTests
     {
         var time = new FakeTimeProvider();
         await using var server = await TestServer.StartAsync(time, cancellationToken: Ct);
-        var registry = server.Get<ServiceRegistry>();
+        var registry = server.Get<RegistryProjection>();
         var instance = await (await server.Client.RegisterAsync("svc", new { ip = "10.0.0.1", port = 80 })).ReadAsync<Wire.InstanceDto>();
         var beat = $"{Paths.Instances("svc")}/{Uri.EscapeDataString(instance.InstanceId)}/heartbeat";
 
@@ -51,13 +51,13 @@ public sealed class EphemeralExpiryTests
         {
             time.Advance(TimeSpan.FromSeconds(5));
             (await server.Client.PutAsync(beat, null, Ct)).EnsureSuccessStatusCode();
-            registry.SweepExpired();
+            await server.Get<RegistryCommands>().SweepExpiredAsync(Ct);
         }
 
         Assert.True(Assert.Single((await server.Client.ListAsync("svc")).Instances).Healthy);
 
         time.Advance(TimeSpan.FromSeconds(20));
-        registry.SweepExpired();
+        await server.Get<RegistryCommands>().SweepExpiredAsync(Ct);
         Assert.False(Assert.Single((await server.Client.ListAsync("svc")).Instances).Healthy);
 
         (await server.Client.PutAsync(beat, null, Ct)).EnsureSuccessStatusCode();
@@ -69,7 +69,7 @@ public sealed class EphemeralExpiryTests
     {
         var time = new FakeTimeProvider();
         await using var server = await TestServer.StartAsync(time, cancellationToken: Ct);
-        var registry = server.Get<ServiceRegistry>();
+        var registry = server.Get<RegistryProjection>();
         await server.Client.RegisterAsync("svc", new
         {
             ip = "10.0.0.1",
@@ -78,11 +78,11 @@ public sealed class EphemeralExpiryTests
         });
 
         time.Advance(TimeSpan.FromSeconds(3.1));
-        registry.SweepExpired();
+        await server.Get<RegistryCommands>().SweepExpiredAsync(Ct);
         Assert.False(Assert.Single((await server.Client.ListAsync("svc")).Instances).Healthy);
 
         time.Advance(TimeSpan.FromSeconds(3));
-        registry.SweepExpired();
+        await server.Get<RegistryCommands>().SweepExpiredAsync(Ct);
         Assert.Equal(System.Net.HttpStatusCode.NotFound, (await server.Client.GetAsync(Paths.Instances("svc"), Ct)).StatusCode);
     }
 
@@ -94,14 +94,14 @@ public sealed class EphemeralExpiryTests
             time,
             new Dictionary<string, string?> { ["Meridian:Registry:HeartbeatTimeout"] = "00:00:06", ["Meridian:Registry:DeleteTimeout"] = "00:00:08" },
             cancellationToken: Ct);
-        var registry = server.Get<ServiceRegistry>();
+        var registry = server.Get<RegistryProjection>();
         await server.Client.RegisterAsync("svc", new { ip = "10.0.0.1", port = 80 });
 
         time.Advance(TimeSpan.FromSeconds(6.1));
-        registry.SweepExpired();
+        await server.Get<RegistryCommands>().SweepExpiredAsync(Ct);
         Assert.False(Assert.Single((await server.Client.ListAsync("svc")).Instances).Healthy);
         time.Advance(TimeSpan.FromSeconds(2));
-        registry.SweepExpired();
+        await server.Get<RegistryCommands>().SweepExpiredAsync(Ct);
         Assert.Null(registry.GetService(Svc));
     }
 }

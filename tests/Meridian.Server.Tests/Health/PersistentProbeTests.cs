@@ -30,7 +30,7 @@ public sealed class PersistentProbeTests
         {
             await using (var server = await TestServer.StartAsync(settings: FastProbes, dataDirectory: data, cancellationToken: Ct))
             {
-                var registry = server.Get<ServiceRegistry>();
+                var registry = server.Get<RegistryProjection>();
                 (await server.Client.RegisterAsync("db", new { ip = "127.0.0.1", port, ephemeral = false })).EnsureSuccessStatusCode();
 
                 var down = registry.Changes.WaitAsync(c => c.Key == Svc && c.Snapshot.Instances is [{ Healthy: false }], Ct);
@@ -63,7 +63,7 @@ public sealed class PersistentProbeTests
         var status = HttpStatusCode.OK;
         await using var target = await TinyHttpServer.StartAsync("/healthz", () => status, Ct);
         await using var server = await TestServer.StartAsync(settings: FastProbes, cancellationToken: Ct);
-        var registry = server.Get<ServiceRegistry>();
+        var registry = server.Get<RegistryProjection>();
         (await server.Client.PutAsJsonAsync(Paths.Service("db"), new
         {
             clusters = new Dictionary<string, object> { ["DEFAULT"] = new { healthCheck = new { type = "http", path = "/healthz" } } },
@@ -85,11 +85,11 @@ public sealed class PersistentProbeTests
     {
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
         await using var server = await TestServer.StartAsync(time, cancellationToken: Ct);
-        var registry = server.Get<ServiceRegistry>();
+        var registry = server.Get<RegistryProjection>();
         (await server.Client.RegisterAsync("db", new { ip = "127.0.0.1", port = 1, ephemeral = false })).EnsureSuccessStatusCode();
 
         time.Advance(TimeSpan.FromHours(1));
-        registry.SweepExpired();
+        await server.Get<RegistryCommands>().SweepExpiredAsync(Ct);
         Assert.Single((await server.Client.ListAsync("db")).Instances);
     }
 }

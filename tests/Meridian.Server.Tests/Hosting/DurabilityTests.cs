@@ -52,4 +52,64 @@ public sealed class DurabilityTests
             Directory.Delete(data, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task Every_acknowledged_publish_survives_SIGKILL_in_the_middle_of_a_thousand_from_sixteen_clients()
+    {
+        const int Clients = 16;
+        const int PerClient = 63;
+        var data = TestServer.NewDataDirectory();
+        try
+        {
+            var acknowledged = new System.Collections.Concurrent.ConcurrentDictionary<string, (string Content, long Version)>();
+            await using (var first = await ServerProcess.StartAsync(data, Ct))
+            {
+                var enough = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                var writers = Enumerable.Range(0, Clients).Select(c => Task.Run(async () =>
+                {
+                    // One connection per client, as sixteen separate applications would have.
+                    using var client = new HttpClient { BaseAddress = first.BaseAddress };
+                    for (var n = 0; n < PerClient; n++)
+                    {
+                        var dataId = $"c{c}-{n}.properties";
+                        var content = $"client={c}\nn={n}\n";
+                        try
+                        {
+                            var response = await client.PutAsJsonAsync($"/v1/namespaces/public/groups/DEFAULT_GROUP/configs/{dataId}", new { content }, Ct);
+                            if (response.StatusCode == System.Net.HttpStatusCode.OK)
+                            {
+                                var body = await response.Content.ReadFromJsonAsync<Api.Config.ConfigWire.ConfigDto>(Ct);
+                                acknowledged[dataId] = (content, body!.Version);
+                                if (acknowledged.Count >= 300)
+                                {
+                                    enough.TrySetResult();
+                                }
+                            }
+                        }
+                        catch (HttpRequestException)
+                        {
+                            return;
+                        }
+                    }
+                }, Ct)).ToList();
+
+                await enough.Task.WaitAsync(TimeSpan.FromSeconds(60), Ct);
+                await first.KillAsync();
+                await Task.WhenAll(writers);
+            }
+
+            Assert.InRange(acknowledged.Count, 300, Clients * PerClient - 1);
+            await using var second = await ServerProcess.StartAsync(data, Ct);
+            foreach (var (dataId, (content, version)) in acknowledged)
+            {
+                var stored = await (await second.Client.GetAsync($"/v1/namespaces/public/groups/DEFAULT_GROUP/configs/{dataId}?format=json", Ct))
+                    .ReadAsync<Api.Config.ConfigWire.ConfigDto>();
+                Assert.Equal((content, version), (stored.Content, stored.Version));
+            }
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
 }

@@ -1,6 +1,6 @@
 using System.Net.Http.Json;
 using Meridian.Server.Hosting;
-using Meridian.Server.Push;
+using Meridian.Protocols.Native;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;

@@ -7,19 +7,19 @@ namespace Meridian.Config.Listening;
 /// <summary>
 /// Long-poll listeners. A client names the configs it holds with their MD5s; those that differ are answered at once,
 /// otherwise the request is parked on a <see cref="TaskCompletionSource"/> registered per key and woken from
-/// <see cref="ConfigService.Changes"/>, or by a timer of the injected <see cref="TimeProvider"/>. A parked request
+/// <see cref="ConfigProjection.Changes"/>, or by a timer of the injected <see cref="TimeProvider"/>. A parked request
 /// holds no thread.
 /// </summary>
 public sealed class ConfigListeners : IDisposable
 {
     private readonly ConcurrentDictionary<ConfigKey, ListenerSet> _byKey = new();
-    private readonly ConfigService _configs;
+    private readonly ConfigProjection _configs;
     private readonly TimeProvider _time;
     private readonly ConfigOptions _options;
     private readonly IDisposable _subscription;
     private volatile bool _released;
 
-    public ConfigListeners(ConfigService configs, TimeProvider time, IOptions<ConfigOptions> options)
+    public ConfigListeners(ConfigProjection configs, TimeProvider time, IOptions<ConfigOptions> options)
     {
         _configs = configs;
         _time = time;
@@ -36,7 +36,8 @@ public sealed class ConfigListeners : IDisposable
         : _options.ListenerDefaultTimeout;
 
     /// <summary>
-    /// The configs whose current MD5 differs from the one given, with the current MD5 (<c>""</c> for a deleted config).
+    /// The configs that changed since the client's MD5 (or revision), with the current MD5 (<c>""</c> for a deleted config)
+    /// and revision.
     /// Empty when nothing changed within <paramref name="timeout"/> or the server is stopping.
     /// </summary>
     public async Task<IReadOnlyList<ListenedConfig>> WaitAsync(
@@ -76,7 +77,7 @@ public sealed class ConfigListeners : IDisposable
     /// <summary>Who is waiting on a config right now, and with which MD5.</summary>
     public IReadOnlyList<ConfigListenerInfo> ListenersOf(ConfigKey key) =>
         _byKey.TryGetValue(key, out var set)
-            ? [.. set.Members.Select(m => new ConfigListenerInfo(m.Key.ClientId, m.Key.Address, m.Value, m.Key.Since)).OrderBy(i => i.Since)]
+            ? [.. set.Members.Select(m => new ConfigListenerInfo(m.Key.ClientId, m.Key.Address, m.Value.Md5, m.Key.Since)).OrderBy(i => i.Since)]
             : [];
 
     /// <summary>Answers every held listener with "nothing changed" and every later one at once: the server is stopping.</summary>
@@ -100,9 +101,10 @@ public sealed class ConfigListeners : IDisposable
         foreach (var held in configs)
         {
             var md5 = _configs.Md5Of(held.Key);
-            if (!string.Equals(md5, held.Md5, StringComparison.Ordinal))
+            var revision = _configs.RevisionOf(held.Key);
+            if (held.Revision is { } seen ? revision > seen : !string.Equals(md5, held.Md5, StringComparison.Ordinal))
             {
-                (changed ??= []).Add(held with { Md5 = md5 });
+                (changed ??= []).Add(held with { Md5 = md5, Revision = held.Revision is null ? null : revision });
             }
         }
 
@@ -120,7 +122,7 @@ public sealed class ConfigListeners : IDisposable
         var md5 = change.Md5;
         foreach (var (listener, held) in set.Members)
         {
-            if (!string.Equals(held, md5, StringComparison.Ordinal))
+            if (held.Revision is not null || !string.Equals(held.Md5, md5, StringComparison.Ordinal))
             {
                 listener.Signal.TrySetResult();
             }
@@ -138,7 +140,7 @@ public sealed class ConfigListeners : IDisposable
                 {
                     if (!set.Dead)
                     {
-                        set.Members[listener] = held.Md5;
+                        set.Members[listener] = held;
                         break;
                     }
                 }

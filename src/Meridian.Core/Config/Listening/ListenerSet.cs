@@ -3,12 +3,12 @@ using System.Collections.Concurrent;
 namespace Meridian.Config.Listening;
 
 /// <summary>
-/// The listeners of one key with the MD5 each holds. Waking reads the dictionary without a lock; adding and the removal
+/// The listeners of one key with what each holds. Waking reads the dictionary without a lock; adding and the removal
 /// that empties the set share a per-key lock so a listener is never added to a set already dropped from the registry.
 /// </summary>
 internal sealed class ListenerSet
 {
-    public ConcurrentDictionary<ConfigListener, string> Members { get; } = new(ReferenceEqualityComparer.Instance);
+    public ConcurrentDictionary<ConfigListener, ListenedConfig> Members { get; } = new(ReferenceEqualityComparer.Instance);
 
     public Lock Gate { get; } = new();
 

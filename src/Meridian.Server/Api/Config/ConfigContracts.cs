@@ -13,10 +13,10 @@ public sealed record ConfigPublishRequest(
 
 public sealed record ConfigResponse(
     string Namespace, string Group, string DataId, string Content, string Md5, string Type, string AppName, IReadOnlyList<string> Tags,
-    string Description, DateTimeOffset CreatedAt, DateTimeOffset ModifiedAt, long Version)
+    string Description, DateTimeOffset CreatedAt, DateTimeOffset ModifiedAt, long Version, long Revision)
 {
     public static ConfigResponse From(ConfigItem i) => new(i.Key.Namespace, i.Key.Group, i.Key.DataId, i.Content, i.Md5, ConfigTypes.Name(i.Type),
-        i.AppName, i.Tags, i.Description, i.CreatedAt, i.ModifiedAt, i.Version);
+        i.AppName, i.Tags, i.Description, i.CreatedAt, i.ModifiedAt, i.Version, i.Revision);
 }
 
 /// <summary>A search hit: everything but the content, which is fetched per config.</summary>
@@ -63,12 +63,16 @@ public sealed record ConfigRollbackRequest(long? Version);
 /// <summary>A long-poll: the configs the client holds with their MD5s (<c>""</c> or absent for one it does not have).</summary>
 public sealed record ConfigListenRequest(long? TimeoutMs, string? ClientId, List<ListenedConfigRequest>? Keys);
 
-/// <summary>An absent namespace means <c>public</c>, an absent group <c>DEFAULT_GROUP</c>.</summary>
-public sealed record ListenedConfigRequest(string? Namespace, string? Group, string? DataId, string? Md5);
+/// <summary>
+/// An absent namespace means <c>public</c>, an absent group <c>DEFAULT_GROUP</c>. With <see cref="Revision"/> (the
+/// revision of the version the client holds, as a read or an earlier answer gave it) any change committed after it
+/// answers, even one back to the same content; otherwise a different MD5 does.
+/// </summary>
+public sealed record ListenedConfigRequest(string? Namespace, string? Group, string? DataId, string? Md5, long? Revision = null);
 
-/// <summary>The configs whose MD5 differs from the client's, with the current MD5 (<c>""</c>: deleted). Empty on timeout.</summary>
+/// <summary>The configs that changed since the client's MD5 or revision, with the current MD5 (<c>""</c>: deleted) and revision. Empty on timeout.</summary>
 public sealed record ConfigListenResponse(IReadOnlyList<ChangedConfigResponse> Changed);
 
-public sealed record ChangedConfigResponse(string Namespace, string Group, string DataId, string Md5);
+public sealed record ChangedConfigResponse(string Namespace, string Group, string DataId, string Md5, long Revision);
 
 public sealed record ConfigListenerResponse(string ClientId, string Address, string Md5, DateTimeOffset Since);

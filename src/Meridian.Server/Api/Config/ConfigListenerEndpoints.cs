@@ -15,7 +15,8 @@ internal static class ConfigListenerEndpoints
     {
         api.MapPost("/configs/listener", Listen)
             .WithTags("Configs")
-            .WithSummary("Long-polls for changes. Answers at once with the keys whose md5 differs from the client's (\"\" = it has none); " +
+            .WithSummary("Long-polls for changes. Answers at once with the keys whose md5 differs from the client's (\"\" = it has none), or " +
+                         "that changed after the 'revision' a key gives; " +
                          "otherwise holds the request until one changes or 'timeoutMs' passes (default 30 s, clamped to 1 s..120 s), then answers " +
                          "with an empty list. Set the client's own timeout above 'timeoutMs'.");
 
@@ -27,13 +28,14 @@ internal static class ConfigListenerEndpoints
     }
 
     private static async Task<ConfigListenResponse> Listen(ConfigListenRequest request, HttpContext http, ConfigListeners listeners,
-        IOptions<ConfigOptions> options, CancellationToken ct)
+        ConfigProjection projection, IOptions<ConfigOptions> options, CancellationToken ct)
     {
         var configs = Validate(request, options.Value.MaxListenedConfigs);
         var timeout = listeners.HoldFor(request.TimeoutMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null);
         var address = ConfigHttp.Endpoint(http);
         var changed = await listeners.WaitAsync(configs, timeout, request.ClientId ?? address, address, ct);
-        return new ConfigListenResponse([.. changed.Select(c => new ChangedConfigResponse(c.Key.Namespace, c.Key.Group, c.Key.DataId, c.Md5))]);
+        return new ConfigListenResponse([.. changed.Select(c =>
+            new ChangedConfigResponse(c.Key.Namespace, c.Key.Group, c.Key.DataId, c.Md5, c.Revision ?? projection.RevisionOf(c.Key)))]);
     }
 
     private static ListenedConfig[] Validate(ConfigListenRequest request, int maxKeys)
@@ -82,7 +84,12 @@ internal static class ConfigListenerEndpoints
                 errors.Add($"keys[{i}].md5", "'md5' must be 32 hex digits, or \"\" for a config the client does not have.");
             }
 
-            configs[i] = new ListenedConfig(key, k?.Md5?.ToLowerInvariant() ?? ConfigMd5.Absent);
+            if (k?.Revision is < 0)
+            {
+                errors.Add($"keys[{i}].revision", "'revision' must not be negative; give the revision of the version you hold, or leave it out to compare md5s.");
+            }
+
+            configs[i] = new ListenedConfig(key, k?.Md5?.ToLowerInvariant() ?? ConfigMd5.Absent, k?.Revision);
         }
 
         errors.ThrowIfAny();

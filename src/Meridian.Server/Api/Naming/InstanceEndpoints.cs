@@ -18,42 +18,42 @@ internal static class InstanceEndpoints
             .WithTags("Instances")
             .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes));
 
-        group.MapPost("/", async (string ns, string group, string service, RegisterInstanceRequest request, ServiceRegistry registry, CancellationToken ct) =>
+        group.MapPost("/", async (string ns, string group, string service, RegisterInstanceRequest request, RegistryProjection registry, RegistryCommands commands, CancellationToken ct) =>
             {
                 var key = new ServiceKey(ns, group, service);
-                return await registry.RegisterAsync(key, ToRegistration(request), ct);
+                return await commands.RegisterAsync(key, ToRegistration(request), ct);
             })
             .WithSummary("Registers an instance (or refreshes it). Ephemeral instances live by heartbeat; persistent ones are stored and probed.");
 
         var json = new InstanceListJson(((IEndpointRouteBuilder)api).ServiceProvider.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions);
-        group.MapGet("/", (string ns, string group, string service, bool? healthyOnly, string? clusters, ServiceRegistry registry) =>
+        group.MapGet("/", (string ns, string group, string service, bool? healthyOnly, string? clusters, RegistryProjection registry, RegistryCommands commands) =>
             {
                 var key = ServiceEndpoints.Key(ns, group, service);
                 var filter = new InstanceFilter(healthyOnly ?? false, ParseClusters(clusters));
                 var snapshot = registry.GetService(key) ?? throw ServiceEndpoints.NotFound(key);
-                var bytes = json.Cached(snapshot, filter) ?? json.Serialize(ServiceRegistry.Select(snapshot, filter));
+                var bytes = json.Cached(snapshot, filter) ?? json.Serialize(RegistryProjection.Select(snapshot, filter));
                 return Results.Bytes(bytes, JsonContentType);
             })
             .Produces<InstanceListResponse>(StatusCodes.Status200OK, "application/json")
             .WithSummary("Lists instances; 'healthyOnly' keeps healthy and enabled ones (subject to the protect threshold), 'clusters' is a comma list.");
 
-        group.MapPatch("/{instanceId}", async (string ns, string group, string service, string instanceId, UpdateInstanceRequest request, ServiceRegistry registry, CancellationToken ct) =>
+        group.MapPatch("/{instanceId}", async (string ns, string group, string service, string instanceId, UpdateInstanceRequest request, RegistryProjection registry, RegistryCommands commands, CancellationToken ct) =>
             {
                 var key = ServiceEndpoints.Key(ns, group, service);
-                return await registry.UpdateInstanceAsync(key, instanceId, new InstancePatch { Weight = request.Weight, Enabled = request.Enabled, Metadata = request.Metadata }, ct);
+                return await commands.UpdateInstanceAsync(key, instanceId, new InstancePatch { Weight = request.Weight, Enabled = request.Enabled, Metadata = request.Metadata }, ct);
             })
             .WithSummary("Changes an instance's weight (0 drains it), enabled flag or metadata.");
 
-        group.MapDelete("/{instanceId}", async (string ns, string group, string service, string instanceId, ServiceRegistry registry, CancellationToken ct) =>
+        group.MapDelete("/{instanceId}", async (string ns, string group, string service, string instanceId, RegistryProjection registry, RegistryCommands commands, CancellationToken ct) =>
             {
-                await registry.DeregisterAsync(ServiceEndpoints.Key(ns, group, service), instanceId, ct);
+                await commands.DeregisterAsync(ServiceEndpoints.Key(ns, group, service), instanceId, ct);
                 return Results.NoContent();
             })
             .WithSummary("Deregisters an instance.");
 
-        group.MapPut("/{instanceId}/heartbeat", (string ns, string group, string service, string instanceId, ServiceRegistry registry) =>
-                registry.Heartbeat(new ServiceKey(ns, group, service), instanceId)
-                    ? Results.Ok(new HeartbeatResponse((long)registry.HeartbeatInterval.TotalMilliseconds))
+        group.MapPut("/{instanceId}/heartbeat", async (string ns, string group, string service, string instanceId, RegistryCommands commands, CancellationToken ct) =>
+                await commands.HeartbeatAsync(new ServiceKey(ns, group, service), instanceId, ct)
+                    ? Results.Ok(new HeartbeatResponse((long)commands.HeartbeatInterval.TotalMilliseconds))
                     : Results.Problem(
                         statusCode: StatusCodes.Status404NotFound,
                         title: "Not registered.",

@@ -30,7 +30,7 @@ internal sealed class InstanceListJson(JsonSerializerOptions options)
         }
 
         // Two requests racing here serialize the same bytes; either copy may stay.
-        bytes = Serialize(ServiceRegistry.Select(snapshot, filter));
+        bytes = Serialize(RegistryProjection.Select(snapshot, filter));
         Volatile.Write(ref slots[slot], bytes);
         return bytes;
     }

@@ -11,47 +11,37 @@ internal static class NamespaceEndpoints
     {
         var group = api.MapGroup("/namespaces").WithTags("Namespaces");
 
-        group.MapGet("/", (NamespaceCatalog catalog, ServiceRegistry registry) =>
+        group.MapGet("/", (NamespaceCatalog catalog, RegistryProjection registry) =>
                 catalog.List().Select(n => ToResponse(n, registry)).ToList())
             .WithSummary("Lists namespaces; 'public' is always first.");
 
-        group.MapGet("/{ns}", (string ns, NamespaceCatalog catalog, ServiceRegistry registry) =>
+        group.MapGet("/{ns}", (string ns, NamespaceCatalog catalog, RegistryProjection registry) =>
                 ToResponse(catalog.Get(ns) ?? throw new NotFoundException($"Namespace '{ns}' does not exist."), registry))
             .WithSummary("Reads one namespace.");
 
-        group.MapPost("/", async (NamespaceRequest request, NamespaceCatalog catalog, ServiceRegistry registry, CancellationToken ct) =>
+        group.MapPost("/", async (NamespaceRequest request, NamespaceCommands namespaceCommands, RegistryProjection registry, CancellationToken ct) =>
             {
-                var created = await catalog.CreateAsync(new NamespaceInfo(request.Id, request.Name ?? request.Id, request.Description ?? ""), ct);
+                var created = await namespaceCommands.CreateAsync(new NamespaceInfo(request.Id, request.Name ?? request.Id, request.Description ?? ""), ct);
                 return Results.Created($"/v1/namespaces/{created.Id}", ToResponse(created, registry));
             })
             .WithSummary("Creates a namespace: an environment whose services never see another's.");
 
-        group.MapPut("/{ns}", async (string ns, NamespaceUpdateRequest request, NamespaceCatalog catalog, ServiceRegistry registry, CancellationToken ct) =>
+        group.MapPut("/{ns}", async (string ns, NamespaceUpdateRequest request, NamespaceCatalog catalog, NamespaceCommands namespaceCommands, RegistryProjection registry, CancellationToken ct) =>
             {
                 var current = catalog.Get(ns) ?? throw new NotFoundException($"Namespace '{ns}' does not exist.");
-                var updated = await catalog.UpdateAsync(current with { Name = request.Name ?? current.Name, Description = request.Description ?? current.Description }, ct);
+                var updated = await namespaceCommands.UpdateAsync(current with { Name = request.Name ?? current.Name, Description = request.Description ?? current.Description }, ct);
                 return ToResponse(updated, registry);
             })
             .WithSummary("Renames or re-describes a namespace.");
 
-        group.MapDelete("/{ns}", async (string ns, NamespaceCatalog catalog, ServiceRegistry registry, ConfigService configs, CancellationToken ct) =>
+        group.MapDelete("/{ns}", async (string ns, NamespaceCommands namespaceCommands, CancellationToken ct) =>
             {
-                if (registry.HasServices(ns))
-                {
-                    throw new ConflictException($"Namespace '{ns}' still holds services; delete them first.");
-                }
-
-                if (configs.HasConfigs(ns))
-                {
-                    throw new ConflictException($"Namespace '{ns}' still holds configs; delete them first.");
-                }
-
-                await catalog.DeleteAsync(ns, ct);
+                await namespaceCommands.DeleteAsync(ns, ct);
                 return Results.NoContent();
             })
             .WithSummary("Deletes an empty namespace.");
     }
 
-    private static NamespaceResponse ToResponse(NamespaceInfo ns, ServiceRegistry registry) =>
+    private static NamespaceResponse ToResponse(NamespaceInfo ns, RegistryProjection registry) =>
         new(ns.Id, ns.Name, ns.Description, registry.ServiceCount(ns.Id));
 }

@@ -11,7 +11,7 @@ internal static class ServiceEndpoints
     {
         var group = api.MapGroup("/namespaces/{ns}").WithTags("Services");
 
-        group.MapGet("/services", (string ns, string? group, string? search, int? pageNo, int? pageSize, ServiceRegistry registry) =>
+        group.MapGet("/services", (string ns, string? group, string? search, int? pageNo, int? pageSize, RegistryProjection registry, RegistryCommands commands) =>
             {
                 var errors = new ValidationErrors();
                 Rules.Name(errors, "namespace", ns);
@@ -40,14 +40,14 @@ internal static class ServiceEndpoints
 
         var service = group.MapGroup("/groups/{group}/services/{service}");
 
-        service.MapGet("/", (string ns, string group, string service, ServiceRegistry registry) =>
+        service.MapGet("/", (string ns, string group, string service, RegistryProjection registry, RegistryCommands commands) =>
             {
                 var key = Key(ns, group, service);
                 return ServiceResponse.From(registry.GetService(key) ?? throw NotFound(key));
             })
             .WithSummary("Reads a service: settings, clusters, counts, revision and checksum.");
 
-        service.MapPut("/", async (string ns, string group, string service, ServiceRequest request, ServiceRegistry registry, CancellationToken ct) =>
+        service.MapPut("/", async (string ns, string group, string service, ServiceRequest request, RegistryProjection registry, RegistryCommands commands, CancellationToken ct) =>
             {
                 var key = Key(ns, group, service);
                 var current = registry.GetService(key)?.Definition ?? ServiceDefinition.Default;
@@ -57,13 +57,13 @@ internal static class ServiceEndpoints
                     Metadata = request.Metadata ?? current.Metadata,
                     Clusters = request.Clusters?.ToDictionary(c => c.Key, c => ToCluster(c.Key, c.Value), StringComparer.Ordinal) ?? current.Clusters,
                 };
-                return ServiceResponse.From(await registry.UpsertServiceAsync(key, definition, ct));
+                return ServiceResponse.From(await commands.UpsertServiceAsync(key, definition, ct));
             })
             .WithSummary("Creates or updates a service's protect threshold, metadata and cluster health checks.");
 
-        service.MapDelete("/", async (string ns, string group, string service, ServiceRegistry registry, CancellationToken ct) =>
+        service.MapDelete("/", async (string ns, string group, string service, RegistryProjection registry, RegistryCommands commands, CancellationToken ct) =>
             {
-                await registry.DeleteServiceAsync(Key(ns, group, service), ct);
+                await commands.DeleteServiceAsync(Key(ns, group, service), ct);
                 return Results.NoContent();
             })
             .WithSummary("Deletes a service that has no instances left.");
@@ -72,7 +72,7 @@ internal static class ServiceEndpoints
     internal static ServiceKey Key(string ns, string group, string service)
     {
         var key = new ServiceKey(ns, group, service);
-        ServiceRegistry.ValidateKey(key);
+        InstanceRules.ValidateKey(key);
         return key;
     }
 

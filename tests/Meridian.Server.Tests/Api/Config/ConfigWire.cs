@@ -8,7 +8,7 @@ public static class ConfigWire
 {
     public sealed record ConfigDto(
         string Namespace, string Group, string DataId, string Content, string Md5, string Type, string AppName, List<string> Tags,
-        string Description, DateTimeOffset CreatedAt, DateTimeOffset ModifiedAt, long Version);
+        string Description, DateTimeOffset CreatedAt, DateTimeOffset ModifiedAt, long Version, long Revision = 0);
 
     public sealed record ConfigSummaryDto(string Namespace, string Group, string DataId, string Md5, string Type, List<string> Tags, int Size, long Version);
 

@@ -160,7 +160,7 @@ public sealed class EurekaApiTests
     {
         await using var server = await TestServer.StartAsync(cancellationToken: Ct);
         await server.Client.EurekaRegisterAsync("orders", EurekaHttp.InstanceJson("orders", "o-1"), Ct);
-        var registry = server.Get<ServiceRegistry>();
+        var registry = server.Get<RegistryProjection>();
         var key = new ServiceKey("public", "DEFAULT_GROUP", "orders");
 
         Assert.Equal(HttpStatusCode.OK, await server.Client.SendAsync(HttpMethod.Put, "/eureka/apps/ORDERS/o-1/status?value=OUT_OF_SERVICE", Ct));
@@ -192,7 +192,7 @@ public sealed class EurekaApiTests
 
         Assert.Equal(HttpStatusCode.OK, await server.Client.SendAsync(HttpMethod.Put, "/eureka/apps/ORDERS/o-1", Ct));
         Assert.Equal("DOWN", (string?)(await server.Client.EurekaAppsAsync(Ct)).Instances().Single()["status"]);
-        Assert.False(Assert.Single(server.Get<ServiceRegistry>().GetService(new ServiceKey("public", "DEFAULT_GROUP", "orders"))!.Instances).Healthy);
+        Assert.False(Assert.Single(server.Get<RegistryProjection>().GetService(new ServiceKey("public", "DEFAULT_GROUP", "orders"))!.Instances).Healthy);
     }
 
     [Fact]

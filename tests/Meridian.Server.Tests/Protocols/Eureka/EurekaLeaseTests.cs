@@ -16,11 +16,11 @@ public sealed class EurekaLeaseTests
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var server = await TestServer.StartAsync(time, cancellationToken: Ct);
-        var registry = server.Get<ServiceRegistry>();
+        var registry = server.Get<RegistryProjection>();
         await server.Client.EurekaRegisterAsync("orders", EurekaHttp.InstanceJson("orders", "o-1", extra: ""","leaseInfo":{"renewalIntervalInSecs":10,"durationInSecs":30}"""), Ct);
 
         time.Advance(TimeSpan.FromSeconds(29.9));
-        registry.SweepExpired();
+        await server.Get<RegistryCommands>().SweepExpiredAsync(Ct);
         Assert.Equal("UP", (string?)(await server.Client.EurekaAppsAsync(Ct)).Instances().Single()["status"]);
 
         var removed = registry.Changes.WaitAsync(c => c.Key == Orders && c.Snapshot.Instances.IsEmpty, Ct);
@@ -38,14 +38,14 @@ public sealed class EurekaLeaseTests
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var server = await TestServer.StartAsync(time, cancellationToken: Ct);
-        var registry = server.Get<ServiceRegistry>();
+        var registry = server.Get<RegistryProjection>();
         await server.Client.EurekaRegisterAsync("orders", EurekaHttp.InstanceJson("orders", "o-1", extra: ""","leaseInfo":{"durationInSecs":30}"""), Ct);
 
         for (var i = 0; i < 6; i++)
         {
             time.Advance(TimeSpan.FromSeconds(20));
             Assert.Equal(HttpStatusCode.OK, await server.Client.SendAsync(HttpMethod.Put, "/eureka/apps/ORDERS/o-1", Ct));
-            registry.SweepExpired();
+            await server.Get<RegistryCommands>().SweepExpiredAsync(Ct);
         }
 
         Assert.Single(registry.GetService(Orders)!.Instances);
@@ -56,7 +56,7 @@ public sealed class EurekaLeaseTests
     {
         await using var server = await TestServer.StartAsync(cancellationToken: Ct);
         await server.Client.EurekaRegisterAsync("orders", EurekaHttp.InstanceJson("orders", "o-1"), Ct);
-        var instance = Assert.Single(server.Get<ServiceRegistry>().GetService(Orders)!.Instances);
+        var instance = Assert.Single(server.Get<RegistryProjection>().GetService(Orders)!.Instances);
         Assert.Equal("90000", instance.Metadata[PreservedMetadata.HeartbeatTimeout]);
         Assert.Equal("90000", instance.Metadata[PreservedMetadata.DeleteTimeout]);
         Assert.Equal("30000", instance.Metadata[PreservedMetadata.HeartbeatInterval]);
@@ -76,14 +76,14 @@ public sealed class EurekaLeaseTests
         await using var server = await TestServer.StartAsync(time, new Dictionary<string, string?> { ["Meridian:Eureka:SelfPreservation"] = "true" }, cancellationToken: Ct);
         await server.Client.EurekaRegisterAsync("orders", EurekaHttp.InstanceJson("orders", "o-1", extra: ""","leaseInfo":{"durationInSecs":30}"""), Ct);
         var guard = server.Get<EurekaSelfPreservation>();
-        var registry = server.Get<ServiceRegistry>();
+        var registry = server.Get<RegistryProjection>();
 
         // No renewal for 25 s: far below the 2 a minute expected, so the server renews the lease itself.
         time.Advance(TimeSpan.FromSeconds(25));
         guard.Evaluate();
         Assert.True(guard.Engaged);
         time.Advance(TimeSpan.FromSeconds(25));
-        registry.SweepExpired();
+        await server.Get<RegistryCommands>().SweepExpiredAsync(Ct);
         Assert.Single(registry.GetService(Orders)!.Instances);
     }
 }

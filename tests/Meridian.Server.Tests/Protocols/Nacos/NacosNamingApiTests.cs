@@ -74,7 +74,7 @@ public sealed class NacosNamingApiTests
         }, Ct);
         Assert.Equal((HttpStatusCode.OK, "ok"), (status, body));
 
-        var instance = Assert.Single(server.Get<ServiceRegistry>().GetService(new ServiceKey("public", "G1", "formsvc"))!.Instances);
+        var instance = Assert.Single(server.Get<RegistryProjection>().GetService(new ServiceKey("public", "G1", "formsvc"))!.Instances);
         Assert.False(instance.Ephemeral);
         Assert.Equal("v2", instance.Metadata["k2"]);
     }

@@ -1,0 +1,108 @@
+using System.Collections.Concurrent;
+using Meridian.Changes;
+
+namespace Meridian.Config;
+
+/// <summary>
+/// The current configs in memory, read without locks. Only <see cref="Apply"/> changes them, for committed changes in
+/// revision order; each is then published on <see cref="Changes"/>.
+/// </summary>
+public sealed class ConfigProjection : IChangeProjection
+{
+    private readonly ConcurrentDictionary<ConfigKey, ConfigEntry> _entries = new();
+
+    /// <summary>Every publish, rollback and delete, after it is durable and applied.</summary>
+    public ChangeStream<ConfigChange> Changes { get; } = new();
+
+    /// <summary>The current version, or null. Lock-free and allocation-free.</summary>
+    public ConfigItem? Get(ConfigKey key) => _entries.TryGetValue(key, out var entry) ? entry.Current : null;
+
+    /// <summary>The current MD5, or <see cref="ConfigMd5.Absent"/> for a config that does not exist.</summary>
+    public string Md5Of(ConfigKey key) => Get(key)?.Md5 ?? ConfigMd5.Absent;
+
+    /// <summary>The revision of the key's last publish or delete; 0 when it never existed.</summary>
+    public long RevisionOf(ConfigKey key) => _entries.TryGetValue(key, out var entry) ? entry.Revision : 0;
+
+    /// <summary>The version of the key's last publish or delete; 0 when it never existed.</summary>
+    public long LastVersionOf(ConfigKey key) => _entries.TryGetValue(key, out var entry) ? entry.LastVersion : 0;
+
+    public bool HasConfigs(string ns)
+    {
+        foreach (var (key, entry) in _entries)
+        {
+            if (key.Namespace == ns && entry.Current is not null)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public ConfigPage Search(ConfigQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var dataId = query.DataId is { Length: > 0 } d ? new WildcardPattern(d) : null;
+        var group = query.Group is { Length: > 0 } g ? new WildcardPattern(g) : null;
+        var matches = new List<ConfigItem>();
+        foreach (var (key, entry) in _entries)
+        {
+            if (key.Namespace == query.Namespace && entry.Current is { } item &&
+                (dataId is null || dataId.IsMatch(key.DataId)) &&
+                (group is null || group.IsMatch(key.Group)) &&
+                (query.Tags is not { Count: > 0 } tags || tags.All(t => item.Tags.Contains(t, StringComparer.Ordinal))) &&
+                (string.IsNullOrEmpty(query.ContentContains) || item.Content.Contains(query.ContentContains, StringComparison.OrdinalIgnoreCase)))
+            {
+                matches.Add(item);
+            }
+        }
+
+        matches.Sort(static (a, b) =>
+            string.CompareOrdinal(a.Key.Group, b.Key.Group) is var byGroup and not 0 ? byGroup : string.CompareOrdinal(a.Key.DataId, b.Key.DataId));
+        var page = matches.Skip((Math.Max(1, query.PageNo) - 1) * query.PageSize).Take(query.PageSize).ToList();
+        return new ConfigPage(matches.Count, page);
+    }
+
+    /// <summary>Every current config; for protocols that need the full set (snapshots, fuzzy watches).</summary>
+    public IEnumerable<ConfigItem> All()
+    {
+        foreach (var entry in _entries.Values)
+        {
+            if (entry.Current is { } item)
+            {
+                yield return item;
+            }
+        }
+    }
+
+    public void Apply(Change change)
+    {
+        switch (change)
+        {
+            case ConfigSaved saved:
+            {
+                var entry = _entries.GetOrAdd(saved.Item.Key, static _ => new ConfigEntry());
+                entry.Current = saved.Item;
+                entry.LastVersion = Math.Max(entry.LastVersion, saved.Item.Version);
+                entry.Revision = saved.Revision;
+                Changes.Publish(new ConfigChange(ConfigChangeKind.Published, saved.Item));
+                break;
+            }
+
+            case ConfigRemoved removed:
+            {
+                var entry = _entries.GetOrAdd(removed.Last.Key, static _ => new ConfigEntry());
+                var wasLive = entry.Current is not null;
+                entry.Current = null;
+                entry.LastVersion = Math.Max(entry.LastVersion, removed.Entry.Version);
+                entry.Revision = removed.Revision;
+                if (wasLive)
+                {
+                    Changes.Publish(new ConfigChange(ConfigChangeKind.Deleted, removed.Last));
+                }
+
+                break;
+            }
+        }
+    }
+}

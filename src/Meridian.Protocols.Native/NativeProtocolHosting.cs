@@ -1,0 +1,113 @@
+using System.Net;
+using Meridian.Protocols.Native;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Adds the persistent client connection: a gRPC bidirectional stream on its own HTTP/2-only port.</summary>
+public static class NativeProtocolHosting
+{
+    private const string EndpointPrefix = "Kestrel:Endpoints:MeridianHttp";
+
+    /// <param name="defaultHttpPort">The HTTP port the host listens on when no URL is configured; the client-connection port is set apart from it.</param>
+    public static WebApplicationBuilder AddMeridianConnections(this WebApplicationBuilder builder, int defaultHttpPort)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddOptions<GrpcOptions>().BindConfiguration(GrpcOptions.SectionName).ValidateOnStart();
+        services.AddOptions<ConnectionOptions>().BindConfiguration(ConnectionOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GrpcOptions>, ConnectionOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ConnectionOptions>, ConnectionOptionsValidator>());
+        services.AddGrpc(o => o.EnableDetailedErrors = false);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Grpc.AspNetCore.Server.Model.IServiceMethodProvider<ConnectionService>, ConnectionMethodProvider>());
+        services.TryAddSingleton<ConnectionService>();
+        services.TryAddSingleton<PushHub>();
+        services.AddHostedService(sp => sp.GetRequiredService<PushHub>());
+
+        var endpoint = new GrpcEndpoint();
+        services.AddSingleton(endpoint);
+
+        var grpc = builder.Configuration.GetSection(GrpcOptions.SectionName).Get<GrpcOptions>() ?? new GrpcOptions();
+        var connections = builder.Configuration.GetSection(ConnectionOptions.SectionName).Get<ConnectionOptions>() ?? new ConnectionOptions();
+        var firstHost = MoveUrlsToEndpoints(builder.Configuration, defaultHttpPort);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            // HTTP/2 pings keep proxies and NATs from dropping a quiet stream and find dead peers below the app level.
+            // Kestrel accepts no less than a second; app-level pings cover shorter intervals.
+            var keepAlive = connections.PingInterval < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : connections.PingInterval;
+            kestrel.Limits.Http2.KeepAlivePingDelay = keepAlive;
+            kestrel.Limits.Http2.KeepAlivePingTimeout = keepAlive * 2;
+            var address = BindAddress(string.IsNullOrEmpty(grpc.Host) ? firstHost : grpc.Host);
+            if (grpc.Port is < 0 or > 65535)
+            {
+                // Options validation reports it with what to fix; binding would only throw a less helpful error first.
+                return;
+            }
+
+            kestrel.Listen(address, grpc.Port, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http2;
+                endpoint.Bind(listen);
+            });
+        });
+        return builder;
+    }
+
+    /// <summary>Maps the connection's gRPC service; the host puts its authorization policy on what this returns.</summary>
+    public static GrpcServiceEndpointConventionBuilder MapMeridianConnections(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        return endpoints.MapGrpcService<ConnectionService>();
+    }
+
+    /// <summary>
+    /// A listener configured in code makes Kestrel ignore <c>urls</c>, so the HTTP URLs become configured endpoints:
+    /// both then bind. Returns the host of the first URL, which the gRPC listener follows by default.
+    /// </summary>
+    private static string MoveUrlsToEndpoints(ConfigurationManager configuration, int defaultHttpPort)
+    {
+        var urls = configuration[WebHostDefaults.ServerUrlsKey];
+        var list = string.IsNullOrWhiteSpace(urls)
+            ? [$"http://0.0.0.0:{defaultHttpPort}"]
+            : urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var firstHost = HostOf(list[0]);
+        if (configuration.GetSection("Kestrel:Endpoints").Exists())
+        {
+            return firstHost;
+        }
+
+        var settings = new Dictionary<string, string?> { [WebHostDefaults.ServerUrlsKey] = "" };
+        for (var i = 0; i < list.Length; i++)
+        {
+            settings[$"{EndpointPrefix}{i}:Url"] = list[i];
+        }
+
+        configuration.AddInMemoryCollection(settings);
+        return firstHost;
+    }
+
+    private static string HostOf(string url)
+    {
+        var start = url.IndexOf("://", StringComparison.Ordinal);
+        var rest = start < 0 ? url : url[(start + 3)..];
+        if (rest.StartsWith('['))
+        {
+            return rest[..(rest.IndexOf(']', StringComparison.Ordinal) + 1)];
+        }
+
+        var colon = rest.IndexOfAny([':', '/']);
+        return colon < 0 ? rest : rest[..colon];
+    }
+
+    private static IPAddress BindAddress(string host) => host switch
+    {
+        "*" or "+" or "0.0.0.0" => IPAddress.Any,
+        "[::]" or "::" => IPAddress.IPv6Any,
+        "localhost" => IPAddress.Loopback,
+        _ when IPAddress.TryParse(host.Trim('[', ']'), out var ip) => ip,
+        _ => IPAddress.Any,
+    };
+}

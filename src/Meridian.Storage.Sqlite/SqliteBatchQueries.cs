@@ -1,0 +1,73 @@
+using System.Collections.Frozen;
+using Meridian.Changes;
+
+namespace Meridian.Storage.Sqlite;
+
+/// <summary>
+/// The SQL texts a batch uses whose shape depends on its size (a revision query over n keys, a log insert of n rows),
+/// built once and kept with their parameter names, so the writer connection's prepared statements are reused.
+/// </summary>
+internal sealed class SqliteBatchQueries
+{
+    /// <summary>The row counts log inserts are cut into: few distinct statements, few statements per batch.</summary>
+    public static readonly int[] LogChunks = [64, 16, 4, 1];
+
+    private readonly FrozenDictionary<int, (string Sql, string[] Names)> _logInserts = LogChunks.ToFrozenDictionary(n => n, BuildLogInsert);
+    private readonly Dictionary<(EntityKind, int), (string Sql, string[] Names)> _revisionQueries = [];
+    private readonly Lock _gate = new();
+
+    public (string Sql, string[] Names) RevisionQuery(EntityKind kind, int count)
+    {
+        lock (_gate)
+        {
+            if (_revisionQueries.TryGetValue((kind, count), out var cached))
+            {
+                return cached;
+            }
+
+            var (table, columns) = kind switch
+            {
+                EntityKind.Namespace => ("namespaces", new[] { "id" }),
+                EntityKind.Service => ("services", new[] { "namespace", "grp", "name" }),
+                EntityKind.Instance => ("instances", new[] { "namespace", "grp", "service", "instance_id" }),
+                _ => ("configs", new[] { "namespace", "grp", "data_id" }),
+            };
+            var names = new string[count * columns.Length];
+            var tuples = new List<string>(count);
+            for (var i = 0; i < count; i++)
+            {
+                var row = new string[columns.Length];
+                for (var c = 0; c < columns.Length; c++)
+                {
+                    row[c] = names[i * columns.Length + c] = $"$k{i}_{c}";
+                }
+
+                tuples.Add(columns.Length == 1 ? row[0] : "(" + string.Join(", ", row) + ")");
+            }
+
+            var key = columns.Length == 1 ? columns[0] : "(" + string.Join(", ", columns) + ")";
+            var sql = $"SELECT {string.Join(", ", columns)}, revision FROM {table} WHERE {key} IN ({(columns.Length == 1 ? string.Join(", ", tuples) : "VALUES " + string.Join(", ", tuples))})";
+            return _revisionQueries[(kind, count)] = (sql, names);
+        }
+    }
+
+    public (string Sql, string[] Names) LogInsert(int rows) => _logInserts[rows];
+
+    private static (string Sql, string[] Names) BuildLogInsert(int rows)
+    {
+        var names = new string[rows * 9];
+        var tuples = new List<string>(rows);
+        string[] columns = ["revision", "at", "kind", "ns", "grp", "name", "item", "version", "body"];
+        for (var i = 0; i < rows; i++)
+        {
+            for (var c = 0; c < columns.Length; c++)
+            {
+                names[i * 9 + c] = $"${columns[c]}{i}";
+            }
+
+            tuples.Add("(" + string.Join(", ", names.Skip(i * 9).Take(9)) + ")");
+        }
+
+        return ("INSERT INTO change_log (revision, at, kind, namespace, grp, name, item, version, body) VALUES " + string.Join(", ", tuples), names);
+    }
+}
