@@ -31,4 +31,32 @@ public sealed class StoredLogTests
         Assert.Equal((2L, "a: 1\n"), (deleted.Entry.Version, deleted.Last.Content));
         Assert.Equal(3, changes.Count);
     }
+
+    [Fact]
+    public async Task Compaction_removes_only_log_rows_past_the_cutoff_and_keeps_the_state()
+    {
+        await using var server = await TestServer.StartAsync(cancellationToken: Ct);
+        var store = server.Get<IChangeStore>();
+        var start = server.Get<ChangeLog>().Revision;
+        await server.Client.PublishAsync("old.txt", "1");
+        await server.Client.PublishAsync("old.txt", "2");
+        var between = DateTimeOffset.UtcNow.AddMilliseconds(1);
+        while (DateTimeOffset.UtcNow <= between)
+        {
+            await Task.Yield();
+        }
+
+        await server.Client.PublishAsync("new.txt", "3");
+
+        Assert.Equal(0, await store.CompactAsync(DateTimeOffset.UtcNow.AddDays(-1), Ct));
+        Assert.Equal(2, await store.CompactAsync(between, Ct));
+
+        var left = await store.ReadAfterAsync(start, 100, Ct);
+        Assert.Equal("new.txt", Assert.IsType<ConfigSaved>(Assert.Single(left)).Item.Key.DataId);
+        var kept = await (await server.Client.GetAsync(ConfigWire.Path("old.txt") + "?format=json", Ct)).ReadAsync<ConfigWire.ConfigDto>();
+        Assert.Equal(("2", 2L), (kept.Content, kept.Version));
+
+        Assert.Equal(1, await store.CompactAsync(DateTimeOffset.UtcNow.AddMinutes(1), Ct));
+        Assert.Empty(await store.ReadAfterAsync(start, 100, Ct));
+    }
 }
