@@ -8,9 +8,10 @@ using Microsoft.Extensions.Options;
 namespace Meridian.Storage.Sqlite;
 
 /// <summary>
-/// The change log in SQLite. A batch is one IMMEDIATE transaction on the writer connection: the revision counter is read
-/// once, each request's preconditions are checked, its state rows written and its <c>change_log</c> row appended under a
-/// savepoint, and the counter is written back before the one commit (and the one fsync of <c>synchronous=FULL</c>).
+/// The change log in SQLite. A batch is one transaction on the writer connection: the revision counter is read once,
+/// each request's preconditions are checked and its state rows written, the log rows go in together, and the counter is
+/// written back before the one commit (and the one fsync of <c>synchronous=FULL</c>). A request the store refuses by a
+/// constraint is committed again on its own, so it fails alone.
 /// As a single node, it keeps no ephemeral instance across a restart: on load it removes them through the log; and a
 /// batch of nothing but ephemeral instance changes commits without an fsync of its own (<see cref="SqliteOptions.EphemeralSynchronous"/>).
 /// </summary>
