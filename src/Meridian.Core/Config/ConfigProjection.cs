@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Meridian.Changes;
+using Meridian.Validation;
 
 namespace Meridian.Config;
 
@@ -16,6 +17,10 @@ public sealed class ConfigProjection : IChangeProjection
 
     /// <summary>The current version, or null. Lock-free and allocation-free.</summary>
     public ConfigItem? Get(ConfigKey key) => _entries.TryGetValue(key, out var entry) ? entry.Current : null;
+
+    /// <summary>The current version; <see cref="NotFoundException"/> when the config does not exist.</summary>
+    public ConfigItem Require(ConfigKey key) =>
+        Get(key) ?? throw new NotFoundException($"Config '{key.DataId}' in group '{key.Group}' of namespace '{key.Namespace}' does not exist.");
 
     /// <summary>The current MD5, or <see cref="ConfigMd5.Absent"/> for a config that does not exist.</summary>
     public string Md5Of(ConfigKey key) => Get(key)?.Md5 ?? ConfigMd5.Absent;

@@ -22,8 +22,6 @@ public sealed partial class ConfigService(
     private readonly KeyedGate _gates = new();
     private readonly ConfigOptions _options = options.Value;
 
-    public ConfigItem Require(ConfigKey key) => configs.Get(key) ?? throw NotFound(key);
-
     public Task<ConfigItem> PublishAsync(ConfigKey key, ConfigDraft draft, ConfigAuthor author, CancellationToken cancellationToken) =>
         WriteAsync(key, draft, author, ConfigOperation.Publish, cancellationToken);
 
@@ -33,7 +31,7 @@ public sealed partial class ConfigService(
         ArgumentNullException.ThrowIfNull(author);
         using (await _gates.EnterAsync(key, cancellationToken))
         {
-            var current = configs.Get(key) ?? throw NotFound(key);
+            var current = configs.Require(key);
             var version = configs.LastVersionOf(key) + 1;
             var entry = new ConfigHistoryEntry(key, version, ConfigOperation.Delete, current.Md5, current.Type, author.User,
                 author.SourceAddress, time.GetUtcNow());
@@ -105,7 +103,4 @@ public sealed partial class ConfigService(
             });
         }
     }
-
-    private static NotFoundException NotFound(ConfigKey key) =>
-        new($"Config '{key.DataId}' in group '{key.Group}' of namespace '{key.Namespace}' does not exist.");
 }

@@ -29,7 +29,7 @@ internal static class NacosConfigEndpoints
         cs.MapPost("/configs/listener", ListenAsync);
     }
 
-    private static async Task<IResult> GetAsync(HttpContext http, ConfigProjection configs, ConfigService configCommands, CancellationToken ct)
+    private static async Task<IResult> GetAsync(HttpContext http, ConfigProjection configs, CancellationToken ct)
     {
         var p = await NacosParameters.ReadAsync(http.Request, ct);
         if (p.Get("search") is { Length: > 0 } mode)
@@ -80,7 +80,7 @@ internal static class NacosConfigEndpoints
         return NacosResults.True;
     }
 
-    private static async Task<IResult> DeleteAsync(HttpContext http, ConfigProjection configs, ConfigService configCommands, CancellationToken ct)
+    private static async Task<IResult> DeleteAsync(HttpContext http, ConfigService configCommands, CancellationToken ct)
     {
         var p = await NacosParameters.ReadAsync(http.Request, ct);
         var key = Key(p);

@@ -26,7 +26,7 @@ internal static class NacosInstanceEndpoints
         ns.MapPut("/instance/beat", BeatAsync);
     }
 
-    private static async Task<IResult> RegisterAsync(HttpContext http, RegistryProjection registry, RegistryCommands commands, NamespaceCatalog catalog, NamespaceCommands namespaceCommands, CancellationToken ct)
+    private static async Task<IResult> RegisterAsync(HttpContext http, RegistryProjection registry, RegistryCommands commands, NamespaceCommands namespaceCommands, CancellationToken ct)
     {
         var p = await NacosParameters.ReadAsync(http.Request, ct);
         var key = NacosServiceName.Key(p, NacosNamespace.Id(p.Get("namespaceId")));
@@ -59,7 +59,7 @@ internal static class NacosInstanceEndpoints
         return NacosResults.Ok;
     }
 
-    private static async Task<IResult> UpdateAsync(HttpContext http, RegistryProjection registry, RegistryCommands commands, NamespaceCatalog catalog, NamespaceCommands namespaceCommands, CancellationToken ct)
+    private static async Task<IResult> UpdateAsync(HttpContext http, RegistryProjection registry, RegistryCommands commands, NamespaceCommands namespaceCommands, CancellationToken ct)
     {
         var p = await NacosParameters.ReadAsync(http.Request, ct);
         var key = NacosServiceName.Key(p, NacosNamespace.Id(p.Get("namespaceId")));
@@ -94,7 +94,7 @@ internal static class NacosInstanceEndpoints
         return NacosResults.Ok;
     }
 
-    private static async Task<IResult> DetailAsync(HttpContext http, RegistryProjection registry, RegistryCommands commands, CancellationToken ct)
+    private static async Task<IResult> DetailAsync(HttpContext http, RegistryProjection registry, CancellationToken ct)
     {
         var p = await NacosParameters.ReadAsync(http.Request, ct);
         var key = NacosServiceName.Key(p, NacosNamespace.Id(p.Get("namespaceId")));
@@ -123,7 +123,7 @@ internal static class NacosInstanceEndpoints
 
     private static async Task<IResult> ListAsync(
         HttpContext http,
-        RegistryProjection registry, RegistryCommands commands,
+        RegistryProjection registry,
         NacosPushSubscribers subscribers,
         IOptions<NacosOptions> options,
         TimeProvider time,
@@ -157,7 +157,7 @@ internal static class NacosInstanceEndpoints
         return NacosResults.Json(w => NacosInstanceList.Write(w, query, snapshot, (long)cacheTime.TotalMilliseconds, now));
     }
 
-    private static async Task<IResult> BeatAsync(HttpContext http, RegistryProjection registry, RegistryCommands commands, NamespaceCatalog catalog, NamespaceCommands namespaceCommands, CancellationToken ct)
+    private static async Task<IResult> BeatAsync(HttpContext http, RegistryProjection registry, RegistryCommands commands, NamespaceCommands namespaceCommands, CancellationToken ct)
     {
         var p = await NacosParameters.ReadAsync(http.Request, ct);
         var key = NacosServiceName.Key(p, NacosNamespace.Id(p.Get("namespaceId")));

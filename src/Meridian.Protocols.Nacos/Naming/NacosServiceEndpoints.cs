@@ -21,7 +21,7 @@ internal static class NacosServiceEndpoints
             NacosResults.Text($"no such api:{http.Request.Method}:{http.Request.Path}", StatusCodes.Status501NotImplemented));
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext http, RegistryProjection registry, RegistryCommands commands, NamespaceCatalog catalog, NamespaceCommands namespaceCommands, CancellationToken ct)
+    private static async Task<IResult> CreateAsync(HttpContext http, RegistryProjection registry, RegistryCommands commands, NamespaceCommands namespaceCommands, CancellationToken ct)
     {
         var p = await NacosParameters.ReadAsync(http.Request, ct);
         var key = NacosServiceName.Key(p, NacosNamespace.Id(p.Get("namespaceId")));
@@ -58,7 +58,7 @@ internal static class NacosServiceEndpoints
         return NacosResults.Ok;
     }
 
-    private static async Task<IResult> GetAsync(HttpContext http, RegistryProjection registry, RegistryCommands commands, CancellationToken ct)
+    private static async Task<IResult> GetAsync(HttpContext http, RegistryProjection registry, CancellationToken ct)
     {
         var p = await NacosParameters.ReadAsync(http.Request, ct);
         var key = NacosServiceName.Key(p, NacosNamespace.Id(p.Get("namespaceId")));
@@ -95,7 +95,7 @@ internal static class NacosServiceEndpoints
         });
     }
 
-    private static async Task<IResult> ListAsync(HttpContext http, RegistryProjection registry, RegistryCommands commands, CancellationToken ct)
+    private static async Task<IResult> ListAsync(HttpContext http, RegistryProjection registry, CancellationToken ct)
     {
         var p = await NacosParameters.ReadAsync(http.Request, ct);
         var ns = NacosNamespace.Id(p.Get("namespaceId"));
@@ -123,7 +123,7 @@ internal static class NacosServiceEndpoints
         });
     }
 
-    private static IResult Metrics(RegistryProjection registry, RegistryCommands commands)
+    private static IResult Metrics(RegistryProjection registry)
     {
         var services = 0;
         var instances = 0;

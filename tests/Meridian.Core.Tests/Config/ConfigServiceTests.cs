@@ -67,7 +67,7 @@ public sealed class ConfigServiceTests
         var stale = await Assert.ThrowsAsync<ConflictException>(() => f.PublishAsync("app.txt", "three", expectedMd5: v1.Md5));
         Assert.Contains("not the expected", stale.Message, StringComparison.Ordinal);
 
-        var current = f.ConfigCommands.Require(CoreHost.Config("app.txt"));
+        var current = f.Configs.Require(CoreHost.Config("app.txt"));
         var v3 = await f.PublishAsync("app.txt", "three", expectedMd5: current.Md5);
         Assert.Equal(3, v3.Version);
     }
@@ -111,7 +111,7 @@ public sealed class ConfigServiceTests
 
         await using var restarted = await CoreHost.StartAsync(f.Store, f.Time);
 
-        Assert.Equal("2", restarted.ConfigCommands.Require(CoreHost.Config("kept.txt")).Content);
+        Assert.Equal("2", restarted.Configs.Require(CoreHost.Config("kept.txt")).Content);
         var author = CoreHost.Alice;
         Assert.Equal(3, (await restarted.ConfigCommands.PublishAsync(CoreHost.Config("kept.txt"), new ConfigDraft("3"), author, Ct)).Version);
         Assert.Equal(3, (await restarted.ConfigCommands.PublishAsync(CoreHost.Config("dropped.txt"), new ConfigDraft("back"), author, Ct)).Version);

@@ -39,7 +39,7 @@ internal static class ConfigEndpoints
     }
 
     private static ConfigPageResponse Search(string ns, string? dataId, string? group, string? tags, string? contentContains, int? pageNo,
-        int? pageSize, NamespaceCatalog catalog, ConfigProjection configs, ConfigService configCommands)
+        int? pageSize, NamespaceCatalog catalog, ConfigProjection configs)
     {
         var errors = new ValidationErrors();
         Rules.Name(errors, "namespace", ns);
@@ -58,7 +58,7 @@ internal static class ConfigEndpoints
         return new ConfigPageResponse(result.Total, page, size, [.. result.Items.Select(ConfigSummaryResponse.From)]);
     }
 
-    private static IResult Get(string ns, string group, string dataId, string? format, HttpContext http, ConfigProjection configs, ConfigService configCommands)
+    private static IResult Get(string ns, string group, string dataId, string? format, HttpContext http, ConfigProjection configs)
     {
         var json = format switch
         {
@@ -66,7 +66,7 @@ internal static class ConfigEndpoints
             "json" => true,
             _ => throw InvalidInputException.For("format", $"'format' is 'raw' (the default: the content as it is) or 'json'; got '{format}'."),
         };
-        var item = configCommands.Require(ConfigHttp.Key(ns, group, dataId));
+        var item = configs.Require(ConfigHttp.Key(ns, group, dataId));
         var etag = ConfigHttp.ETag(item);
         http.Response.Headers.ETag = etag;
         http.Response.Headers.CacheControl = "no-cache";
@@ -79,7 +79,7 @@ internal static class ConfigEndpoints
     }
 
     private static async Task<ConfigResponse> Publish(string ns, string group, string dataId, ConfigPublishRequest request, HttpContext http,
-        ConfigProjection configs, ConfigService configCommands, CancellationToken ct)
+        ConfigService configCommands, CancellationToken ct)
     {
         var errors = new ValidationErrors();
         var key = new ConfigKey(ns, group, dataId);
@@ -93,7 +93,7 @@ internal static class ConfigEndpoints
         return ConfigResponse.From(item);
     }
 
-    private static async Task<IResult> Delete(string ns, string group, string dataId, HttpContext http, ConfigProjection configs, ConfigService configCommands, CancellationToken ct)
+    private static async Task<IResult> Delete(string ns, string group, string dataId, HttpContext http, ConfigService configCommands, CancellationToken ct)
     {
         await configCommands.DeleteAsync(ConfigHttp.Key(ns, group, dataId), ConfigHttp.Author(http), ct);
         return Results.NoContent();

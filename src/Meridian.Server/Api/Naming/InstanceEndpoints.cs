@@ -18,7 +18,7 @@ internal static class InstanceEndpoints
             .WithTags("Instances")
             .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes));
 
-        group.MapPost("/", async (string ns, string group, string service, RegisterInstanceRequest request, RegistryProjection registry, RegistryCommands commands, CancellationToken ct) =>
+        group.MapPost("/", async (string ns, string group, string service, RegisterInstanceRequest request, RegistryCommands commands, CancellationToken ct) =>
             {
                 var key = new ServiceKey(ns, group, service);
                 return await commands.RegisterAsync(key, ToRegistration(request), ct);
@@ -26,7 +26,7 @@ internal static class InstanceEndpoints
             .WithSummary("Registers an instance (or refreshes it). Ephemeral instances live by heartbeat; persistent ones are stored and probed.");
 
         var json = new InstanceListJson(((IEndpointRouteBuilder)api).ServiceProvider.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions);
-        group.MapGet("/", (string ns, string group, string service, bool? healthyOnly, string? clusters, RegistryProjection registry, RegistryCommands commands) =>
+        group.MapGet("/", (string ns, string group, string service, bool? healthyOnly, string? clusters, RegistryProjection registry) =>
             {
                 var key = ServiceEndpoints.Key(ns, group, service);
                 var filter = new InstanceFilter(healthyOnly ?? false, ParseClusters(clusters));
@@ -37,14 +37,14 @@ internal static class InstanceEndpoints
             .Produces<InstanceListResponse>(StatusCodes.Status200OK, "application/json")
             .WithSummary("Lists instances; 'healthyOnly' keeps healthy and enabled ones (subject to the protect threshold), 'clusters' is a comma list.");
 
-        group.MapPatch("/{instanceId}", async (string ns, string group, string service, string instanceId, UpdateInstanceRequest request, RegistryProjection registry, RegistryCommands commands, CancellationToken ct) =>
+        group.MapPatch("/{instanceId}", async (string ns, string group, string service, string instanceId, UpdateInstanceRequest request, RegistryCommands commands, CancellationToken ct) =>
             {
                 var key = ServiceEndpoints.Key(ns, group, service);
                 return await commands.UpdateInstanceAsync(key, instanceId, new InstancePatch { Weight = request.Weight, Enabled = request.Enabled, Metadata = request.Metadata }, ct);
             })
             .WithSummary("Changes an instance's weight (0 drains it), enabled flag or metadata.");
 
-        group.MapDelete("/{instanceId}", async (string ns, string group, string service, string instanceId, RegistryProjection registry, RegistryCommands commands, CancellationToken ct) =>
+        group.MapDelete("/{instanceId}", async (string ns, string group, string service, string instanceId, RegistryCommands commands, CancellationToken ct) =>
             {
                 await commands.DeregisterAsync(ServiceEndpoints.Key(ns, group, service), instanceId, ct);
                 return Results.NoContent();

@@ -11,7 +11,7 @@ internal static class ServiceEndpoints
     {
         var group = api.MapGroup("/namespaces/{ns}").WithTags("Services");
 
-        group.MapGet("/services", (string ns, string? group, string? search, int? pageNo, int? pageSize, RegistryProjection registry, RegistryCommands commands) =>
+        group.MapGet("/services", (string ns, string? group, string? search, int? pageNo, int? pageSize, RegistryProjection registry) =>
             {
                 var errors = new ValidationErrors();
                 Rules.Name(errors, "namespace", ns);
@@ -40,7 +40,7 @@ internal static class ServiceEndpoints
 
         var service = group.MapGroup("/groups/{group}/services/{service}");
 
-        service.MapGet("/", (string ns, string group, string service, RegistryProjection registry, RegistryCommands commands) =>
+        service.MapGet("/", (string ns, string group, string service, RegistryProjection registry) =>
             {
                 var key = Key(ns, group, service);
                 return ServiceResponse.From(registry.GetService(key) ?? throw NotFound(key));
@@ -61,7 +61,7 @@ internal static class ServiceEndpoints
             })
             .WithSummary("Creates or updates a service's protect threshold, metadata and cluster health checks.");
 
-        service.MapDelete("/", async (string ns, string group, string service, RegistryProjection registry, RegistryCommands commands, CancellationToken ct) =>
+        service.MapDelete("/", async (string ns, string group, string service, RegistryCommands commands, CancellationToken ct) =>
             {
                 await commands.DeleteServiceAsync(Key(ns, group, service), ct);
                 return Results.NoContent();
