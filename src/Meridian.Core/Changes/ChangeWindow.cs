@@ -3,12 +3,15 @@ namespace Meridian.Changes;
 /// <summary>
 /// The recent part of the change log, in memory and in revision order: what watchers read when they resume from a
 /// revision (a reconnecting client, the Eureka delta). Bounded by age and by count; the log's writer appends, readers
-/// copy out what they need under a short lock.
+/// find their starting point by binary search and copy out only what came after it, under a short lock.
 /// </summary>
 public sealed class ChangeWindow(TimeProvider time, TimeSpan retention, int maxEntries)
 {
     private readonly Lock _gate = new();
-    private readonly Queue<Change> _changes = new();
+
+    // The window is _changes[_head..]; trimmed entries before _head are dropped in bulk once they are half the list.
+    private readonly List<Change> _changes = [];
+    private int _head;
 
     /// <summary>
     /// The revision after which the window is complete: changes up to it may have been let go. A reader that saw this
@@ -33,21 +36,9 @@ public sealed class ChangeWindow(TimeProvider time, TimeSpan retention, int maxE
         lock (_gate)
         {
             _changes.Clear();
-            _completeAfter = revision;
-            foreach (var change in tail)
-            {
-                if (_changes.Count == 0)
-                {
-                    _completeAfter = change.Revision - 1;
-                }
-
-                _changes.Enqueue(change);
-            }
-
-            if (_changes.Count == 0)
-            {
-                _completeAfter = revision;
-            }
+            _head = 0;
+            _changes.AddRange(tail);
+            _completeAfter = _changes.Count == 0 ? revision : _changes[0].Revision - 1;
 
             Trim();
         }
@@ -57,7 +48,7 @@ public sealed class ChangeWindow(TimeProvider time, TimeSpan retention, int maxE
     {
         lock (_gate)
         {
-            _changes.Enqueue(change);
+            _changes.Add(change);
             Trim();
         }
     }
@@ -77,22 +68,17 @@ public sealed class ChangeWindow(TimeProvider time, TimeSpan retention, int maxE
                 return null;
             }
 
-            var seen = 0;
-            foreach (var change in _changes)
+            var first = FirstAfter(revision);
+            if (_changes.Count - first > max)
             {
-                if (change.Revision <= revision)
-                {
-                    continue;
-                }
+                return null;
+            }
 
-                if (++seen > max)
+            for (var i = first; i < _changes.Count; i++)
+            {
+                if (match(_changes[i]))
                 {
-                    return null;
-                }
-
-                if (match(change))
-                {
-                    result.Add(change);
+                    result.Add(_changes[i]);
                 }
             }
         }
@@ -108,8 +94,9 @@ public sealed class ChangeWindow(TimeProvider time, TimeSpan retention, int maxE
         lock (_gate)
         {
             Trim();
-            foreach (var change in _changes)
+            for (var i = _head; i < _changes.Count; i++)
             {
+                var change = _changes[i];
                 if (change.At >= since && match(change))
                 {
                     result.Add(change);
@@ -120,13 +107,39 @@ public sealed class ChangeWindow(TimeProvider time, TimeSpan retention, int maxE
         return result;
     }
 
+    /// <summary>The index of the first change after <paramref name="revision"/>: revisions grow along the list.</summary>
+    private int FirstAfter(long revision)
+    {
+        int low = _head, high = _changes.Count;
+        while (low < high)
+        {
+            var mid = low + ((high - low) / 2);
+            if (_changes[mid].Revision <= revision)
+            {
+                low = mid + 1;
+            }
+            else
+            {
+                high = mid;
+            }
+        }
+
+        return low;
+    }
+
     private void Trim()
     {
         var cutoff = time.GetUtcNow() - retention;
-        while (_changes.TryPeek(out var oldest) && (_changes.Count > maxEntries || oldest.At < cutoff))
+        while (_head < _changes.Count && (_changes.Count - _head > maxEntries || _changes[_head].At < cutoff))
         {
-            _changes.Dequeue();
-            _completeAfter = oldest.Revision;
+            _completeAfter = _changes[_head].Revision;
+            _changes[_head++] = null!;
+        }
+
+        if (_head > 0 && _head >= _changes.Count / 2)
+        {
+            _changes.RemoveRange(0, _head);
+            _head = 0;
         }
     }
 }

@@ -156,6 +156,22 @@ public sealed class EurekaApiTests
     }
 
     [Fact]
+    public async Task A_later_delta_adds_what_changed_since_the_earlier_one_and_keeps_each_instance_s_latest_action()
+    {
+        await using var server = await TestServer.StartAsync(cancellationToken: Ct);
+        await server.Client.EurekaRegisterAsync("orders", EurekaHttp.InstanceJson("orders", "o-1"), Ct);
+        var first = await server.Client.EurekaAppsAsync(Ct, "/eureka/apps/delta");
+        Assert.Equal(["o-1"], first.Instances().Select(i => (string)i["instanceId"]!));
+
+        await server.Client.EurekaRegisterAsync("orders", EurekaHttp.InstanceJson("orders", "o-2", port: 8081), Ct);
+        Assert.Equal(HttpStatusCode.OK, await server.Client.SendAsync(HttpMethod.Delete, "/eureka/apps/ORDERS/o-1", Ct));
+        var second = await server.Client.EurekaAppsAsync(Ct, "/eureka/apps/delta");
+
+        var actions = second.Instances().ToDictionary(i => (string)i["instanceId"]!, i => (string?)i["actionType"]);
+        Assert.Equal(new Dictionary<string, string?> { ["o-1"] = "DELETED", ["o-2"] = "ADDED" }, actions);
+    }
+
+    [Fact]
     public async Task Status_override_takes_an_instance_out_of_service_until_removed_and_renew_then_asks_for_registration()
     {
         await using var server = await TestServer.StartAsync(cancellationToken: Ct);
