@@ -55,7 +55,7 @@ internal sealed partial class PushHub : BackgroundService
         }
 
         var frame = item is null
-            ? PushMessages.MissingConfigFrame(key)
+            ? PushMessages.MissingConfigFrame(key, revision)
             : subscribers?.FrameFor(item.Version, () => PushMessages.ConfigFrame(item, removed: false)) ?? PushMessages.ConfigFrame(item, removed: false);
         connection.Outbox.EnqueuePush(topic, frame);
     }

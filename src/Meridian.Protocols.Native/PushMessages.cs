@@ -89,9 +89,12 @@ internal static class PushMessages
         return PushFrame.Of(new ServerMessage { ConfigPush = push }, revision);
     }
 
-    /// <summary>A config that does not exist (yet): revision 0, so its first publish (version 1) supersedes it.</summary>
-    public static PushFrame MissingConfigFrame(ConfigKey key) =>
-        PushFrame.Of(new ServerMessage { ConfigPush = new ConfigPush { Config = Ref(key), Md5 = ConfigMd5.Absent, Removed = true } }, 0);
+    /// <summary>
+    /// A config that does not exist: at the version of its delete, so it supersedes what a client held before, or 0 for
+    /// one that never existed, so its first publish (version 1) supersedes it.
+    /// </summary>
+    public static PushFrame MissingConfigFrame(ConfigKey key, long revision) =>
+        PushFrame.Of(new ServerMessage { ConfigPush = new ConfigPush { Config = Ref(key), Revision = revision, Md5 = ConfigMd5.Absent, Removed = true } }, revision);
 
     public static ConfigRef Ref(ConfigKey key) => new() { Namespace = key.Namespace, Group = key.Group, DataId = key.DataId };
 

@@ -112,4 +112,20 @@ public sealed class ResumeTests
         var push = (await back.NextAsync(m => m.BodyCase == ServerMessage.BodyOneofCase.ConfigPush, Ct)).ConfigPush;
         Assert.Equal((v2.Version, "a: 2\n"), (push.Revision, push.Content));
     }
+
+    [Fact]
+    public async Task A_deleted_config_is_pushed_as_removed_at_its_delete_s_version_so_it_supersedes_what_a_client_held()
+    {
+        await using var server = await TestServer.StartAsync(cancellationToken: Ct);
+        var v1 = await server.Client.PublishAsync("app.yaml", "a: 1\n");
+        (await server.Client.DeleteAsync(ConfigWire.Path("app.yaml"), Ct)).EnsureSuccessStatusCode();
+        var subscribe = new ClientMessage { SubscribeConfig = new SubscribeConfig { Config = new ConfigRef { DataId = "app.yaml" }, SinceRevision = v1.Version } };
+
+        await using var back = await RawConnection.OpenAsync(server.GrpcAddress, "watcher", Ct);
+        Assert.True((await back.RequestAsync(subscribe, Ct)).Ok);
+
+        var push = (await back.NextAsync(m => m.BodyCase == ServerMessage.BodyOneofCase.ConfigPush, Ct)).ConfigPush;
+        Assert.True(push.Removed);
+        Assert.Equal(v1.Version + 1, push.Revision);
+    }
 }
