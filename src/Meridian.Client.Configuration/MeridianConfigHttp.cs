@@ -8,11 +8,22 @@ namespace Meridian.Client.Configuration;
 /// Talks to the Meridian servers' native config API, moving to the next server in the list when one fails.
 /// Its calls never go through service discovery.
 /// </summary>
-internal sealed class MeridianConfigHttp(IReadOnlyList<Uri> servers, string clientId) : IDisposable
+internal sealed class MeridianConfigHttp(IReadOnlyList<Uri> servers, string clientId, string? accessKey = null) : IDisposable
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-    private readonly HttpClient _http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan };
+    private readonly HttpClient _http = CreateClient(accessKey);
     private int _current;
+
+    private static HttpClient CreateClient(string? accessKey)
+    {
+        var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan };
+        if (!string.IsNullOrEmpty(accessKey))
+        {
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", accessKey);
+        }
+
+        return http;
+    }
 
     public Uri CurrentServer => servers[Volatile.Read(ref _current) % servers.Count];
 

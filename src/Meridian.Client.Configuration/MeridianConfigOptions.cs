@@ -9,6 +9,9 @@ public sealed class MeridianConfigOptions
     /// <summary>Meridian servers, tried in turn: <c>http://host:8848</c>.</summary>
     public List<string> ServerAddresses { get; set; } = [];
 
+    /// <summary>The access key sent as <c>Authorization: Bearer</c>; defaults to <c>Meridian:AccessKey</c>.</summary>
+    public string? AccessKey { get; set; }
+
     public string Namespace { get; set; } = "public";
 
     public string Group { get; set; } = "DEFAULT_GROUP";

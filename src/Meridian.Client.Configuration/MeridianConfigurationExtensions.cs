@@ -53,6 +53,10 @@ public static class MeridianConfigurationExtensions
     {
         var options = new MeridianConfigOptions();
         meridian.GetSection("Config").Bind(options);
+        if (string.IsNullOrEmpty(options.AccessKey) && meridian["AccessKey"] is { Length: > 0 } key)
+        {
+            options.AccessKey = key;
+        }
         if (meridian.GetSection("Config:Namespace").Value is null && meridian["Namespace"] is { Length: > 0 } ns)
         {
             options.Namespace = ns;

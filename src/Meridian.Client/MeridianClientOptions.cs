@@ -10,6 +10,12 @@ public sealed class MeridianClientOptions
     /// <summary>Meridian servers' client-connection addresses (<c>host:9848</c> or <c>http://host:9848</c>), tried in turn.</summary>
     public List<string> ServerAddresses { get; set; } = [];
 
+    /// <summary>
+    /// The access key (<c>mrd_...</c>, from <c>POST /v1/auth/keys</c>) the client presents when it opens its connection;
+    /// the configuration source uses it too unless <c>Meridian:Config:AccessKey</c> names another.
+    /// </summary>
+    public string? AccessKey { get; set; }
+
     public string Namespace { get; set; } = "public";
     public string Group { get; set; } = "DEFAULT_GROUP";
 

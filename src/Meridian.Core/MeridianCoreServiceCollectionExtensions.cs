@@ -64,4 +64,21 @@ public static class MeridianCoreServiceCollectionExtensions
         services.AddHostedService<PersistentInstanceProber>();
         return services;
     }
+
+    /// <summary>
+    /// Adds users, roles and access keys (an <see cref="Meridian.Persistence.IAuthStore"/> must be added too), the
+    /// token service and the credential checks. Hosted before anything that serves requests.
+    /// </summary>
+    public static IServiceCollection AddMeridianAuthCore(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<Meridian.Auth.AuthOptions>().BindConfiguration(Meridian.Auth.AuthOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Meridian.Auth.AuthOptions>, Meridian.Auth.AuthOptionsValidator>());
+        services.TryAddSingleton<Meridian.Auth.AuthDirectory>();
+        services.AddHostedService(sp => sp.GetRequiredService<Meridian.Auth.AuthDirectory>());
+        services.TryAddSingleton<Meridian.Auth.TokenService>();
+        services.TryAddSingleton<Meridian.Auth.Credentials>();
+        return services;
+    }
 }

@@ -19,7 +19,4 @@ public sealed class NacosOptions
 
     /// <summary>A push subscriber that has not polled for this long is forgotten.</summary>
     public TimeSpan SubscriberTimeout { get; set; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>The lifetime reported for tokens from <c>/nacos/v1/auth/login</c> (<c>tokenTtl</c>; Nacos: 18000 s).</summary>
-    public TimeSpan TokenTtl { get; set; } = TimeSpan.FromSeconds(18000);
 }

@@ -9,7 +9,6 @@ internal sealed class NacosOptionsValidator : IValidateOptions<NacosOptions>
         var failures = new List<string>();
         Positive(failures, nameof(options.PushCacheTime), options.PushCacheTime);
         Positive(failures, nameof(options.PollCacheTime), options.PollCacheTime);
-        Positive(failures, nameof(options.TokenTtl), options.TokenTtl);
         if (options.SubscriberTimeout < options.PushCacheTime)
         {
             failures.Add($"Meridian:Nacos:{nameof(options.SubscriberTimeout)} ({options.SubscriberTimeout}) must be at least {nameof(options.PushCacheTime)} ({options.PushCacheTime}), or every subscriber is dropped between two of its polls.");

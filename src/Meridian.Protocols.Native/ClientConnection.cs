@@ -1,3 +1,4 @@
+using Meridian.Auth;
 using Meridian.Contracts.V1;
 using Meridian.Naming;
 
@@ -25,6 +26,9 @@ internal sealed class ClientConnection : ISessionStream, IDisposable
     }
 
     public string ClientId { get; }
+
+    /// <summary>Who opened the stream; every operation on it is checked against this caller.</summary>
+    public Caller Caller { get; init; } = Caller.System;
     public string ClientName { get; }
     public string Peer { get; }
 

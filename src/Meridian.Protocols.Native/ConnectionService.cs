@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Meridian.Auth;
 using Meridian.Config;
 using Meridian.Contracts.V1;
 using Meridian.Naming;
@@ -33,8 +34,13 @@ internal sealed partial class ConnectionService(
             settings.MaxPendingReplies,
             time.GetTimestamp(),
             context.CancellationToken,
-            lifetime.ApplicationStopping);
-        connection.LeaseOwner = sessions.Attach(connection.ClientId, connection);
+            lifetime.ApplicationStopping)
+        {
+            Caller = Caller.Of(context.GetHttpContext().User),
+        };
+
+        // A session is the caller's own: another caller reusing the client id gets a session of its own, not this one.
+        connection.LeaseOwner = sessions.Attach($"{connection.Caller.Name}:{connection.ClientId}", connection);
         LogConnected(logger, connection.ClientId, connection.ClientName, connection.Peer, connection.StreamId);
         connection.Reply(new ServerMessage
         {
@@ -125,23 +131,24 @@ internal sealed partial class ConnectionService(
                 case ClientMessage.BodyOneofCase.RegisterInstance:
                     var registration = message.RegisterInstance;
                     var key = PushMessages.Key(registration.Service);
-                    var instance = await commands.RegisterAsync(key, PushMessages.ToRegistration(registration), connection.LeaseOwner, connection.Closed);
+                    var instance = await commands.RegisterAsync(key, PushMessages.ToRegistration(registration), connection.LeaseOwner, connection.Caller, connection.Closed);
                     LogRegistered(logger, instance.InstanceId, key, connection.ClientId);
                     return new Ack { Ok = true, InstanceId = instance.InstanceId };
 
                 case ClientMessage.BodyOneofCase.DeregisterInstance:
-                    await commands.DeregisterAsync(PushMessages.Key(message.DeregisterInstance.Service), message.DeregisterInstance.InstanceId, connection.Closed);
+                    await commands.DeregisterAsync(PushMessages.Key(message.DeregisterInstance.Service), message.DeregisterInstance.InstanceId, connection.Caller, connection.Closed);
                     return new Ack { Ok = true };
 
                 case ClientMessage.BodyOneofCase.SetInstanceHealth:
                     var health = message.SetInstanceHealth;
-                    return await commands.SetHealthAsync(PushMessages.Key(health.Service), health.InstanceId, health.Healthy, connection.Closed)
+                    return await commands.SetHealthAsync(PushMessages.Key(health.Service), health.InstanceId, health.Healthy, connection.Caller, connection.Closed)
                         ? new Ack { Ok = true }
                         : Error("not_found", $"Instance '{health.InstanceId}' is not registered in {PushMessages.Key(health.Service)}; register it before reporting its health.");
 
                 case ClientMessage.BodyOneofCase.SubscribeService:
                     var service = PushMessages.Key(message.SubscribeService.Service);
                     InstanceRules.ValidateKey(service);
+                    connection.Caller.Demand(service, AccessActions.Read);
                     hub.SubscribeService(connection, service, message.SubscribeService.HasSinceRevision ? message.SubscribeService.SinceRevision : null);
                     return new Ack { Ok = true };
 
@@ -155,6 +162,7 @@ internal sealed partial class ConnectionService(
                 case ClientMessage.BodyOneofCase.SubscribeConfig:
                     var config = PushMessages.Key(message.SubscribeConfig.Config);
                     ConfigRules.ThrowIfInvalid(config);
+                    connection.Caller.Demand(config, AccessActions.Read);
                     hub.SubscribeConfig(connection, config, message.SubscribeConfig.HasSinceRevision ? message.SubscribeConfig.SinceRevision : null);
                     return new Ack { Ok = true };
 
@@ -191,6 +199,10 @@ internal sealed partial class ConnectionService(
         catch (StorageUnavailableException e)
         {
             return Error("unavailable", e.Message);
+        }
+        catch (AccessDeniedException e)
+        {
+            return Error("permission_denied", e.Message);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

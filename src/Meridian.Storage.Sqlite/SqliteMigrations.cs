@@ -100,5 +100,32 @@ internal static class SqliteMigrations
                 WHERE NOT EXISTS (SELECT 1 FROM configs c WHERE c.namespace = h.namespace AND c.grp = h.grp AND c.data_id = h.data_id)
                 GROUP BY h.namespace, h.grp, h.data_id;
             """),
+        (4, """
+            CREATE TABLE auth_users (
+                name          TEXT PRIMARY KEY,
+                password_hash TEXT NOT NULL,
+                roles         TEXT NOT NULL,
+                created_at    INTEGER NOT NULL
+            );
+            CREATE TABLE auth_roles (
+                name   TEXT PRIMARY KEY,
+                grants TEXT NOT NULL
+            );
+            CREATE TABLE auth_keys (
+                id           TEXT PRIMARY KEY,
+                name         TEXT NOT NULL,
+                secret_hash  TEXT NOT NULL UNIQUE,
+                grants       TEXT NOT NULL,
+                created_by   TEXT NOT NULL,
+                created_at   INTEGER NOT NULL,
+                expires_at   INTEGER,
+                revoked_at   INTEGER,
+                last_used_at INTEGER
+            );
+            CREATE TABLE auth_secrets (
+                name  TEXT PRIMARY KEY,
+                value BLOB NOT NULL
+            );
+            """),
     ];
 }

@@ -20,6 +20,7 @@ public static class SqliteServiceCollectionExtensions
         services.TryAddSingleton<SqliteDatabase>();
         services.TryAddSingleton<IChangeStore, SqliteChangeStore>();
         services.TryAddSingleton<IConfigHistoryStore, SqliteConfigHistoryStore>();
+        services.TryAddSingleton<IAuthStore, SqliteAuthStore>();
         services.AddHealthChecks().AddCheck<SqliteHealthCheck>("sqlite", tags: ["ready"]);
         return services;
     }

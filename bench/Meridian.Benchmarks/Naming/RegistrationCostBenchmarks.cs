@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using Meridian.Auth;
 using Meridian.Naming;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -37,5 +38,5 @@ public class RegistrationCostBenchmarks
     public void Cleanup() => _core.Dispose();
 
     private Task<Instance> Register(int i) =>
-        _commands.RegisterAsync(Key, new InstanceRegistration { Ip = $"10.{i >> 16 & 255}.{i >> 8 & 255}.{i & 255}", Port = 8080 }, default);
+        _commands.RegisterAsync(Key, new InstanceRegistration { Ip = $"10.{i >> 16 & 255}.{i >> 8 & 255}.{i & 255}", Port = 8080 }, Caller.System, default);
 }

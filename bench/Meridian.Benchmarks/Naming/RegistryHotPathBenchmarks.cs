@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using Meridian.Auth;
 using Meridian.Naming;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -30,7 +31,7 @@ public class RegistryHotPathBenchmarks
         {
             for (var i = 0; i < InstancesPerService; i++)
             {
-                var instance = _commands.RegisterAsync(key, new InstanceRegistration { Ip = $"10.0.{i / 250}.{i % 250 + 1}", Port = 8080 }, default)
+                var instance = _commands.RegisterAsync(key, new InstanceRegistration { Ip = $"10.0.{i / 250}.{i % 250 + 1}", Port = 8080 }, Caller.System, default)
                     .GetAwaiter().GetResult();
                 ids.Add(instance.InstanceId);
             }
@@ -43,7 +44,7 @@ public class RegistryHotPathBenchmarks
     public ValueTask<bool> Heartbeat()
     {
         var n = _next = (_next + 1) % _ids.Length;
-        return _commands.HeartbeatAsync(_keys[n / InstancesPerService], _ids[n], default);
+        return _commands.HeartbeatAsync(_keys[n / InstancesPerService], _ids[n], Caller.System, default);
     }
 
     [Benchmark(Description = "list 100 instances, healthy only")]

@@ -143,7 +143,8 @@ internal sealed partial class MeridianConnection : BackgroundService
         };
         using var channel = GrpcChannel.ForAddress(server, new GrpcChannelOptions { HttpHandler = handler, DisposeHttpClient = false });
         using var closed = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        using var call = new Contracts.V1.Connection.ConnectionClient(channel).Connect(cancellationToken: closed.Token);
+        var headers = string.IsNullOrEmpty(_options.AccessKey) ? null : new Grpc.Core.Metadata { { "authorization", "Bearer " + _options.AccessKey } };
+        using var call = new Contracts.V1.Connection.ConnectionClient(channel).Connect(headers, cancellationToken: closed.Token);
 
         var welcome = await HandshakeAsync(call, closed.Token);
         var session = new Session(call, closed, _time.GetTimestamp());

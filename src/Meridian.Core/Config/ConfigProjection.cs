@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Meridian.Auth;
 using Meridian.Changes;
 using Meridian.Validation;
 
@@ -44,15 +45,24 @@ public sealed class ConfigProjection : IChangeProjection
         return false;
     }
 
-    public ConfigPage Search(ConfigQuery query)
+    /// <summary>A config as a caller reads it: refused unless the caller may read it.</summary>
+    public ConfigItem? Get(ConfigKey key, Caller caller)
+    {
+        caller.Demand(key, AccessActions.Read);
+        return Get(key);
+    }
+
+    /// <summary>The configs of a namespace that match and that the caller may read; the others are not counted either.</summary>
+    public ConfigPage Search(ConfigQuery query, Caller caller)
     {
         ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(caller);
         var dataId = query.DataId is { Length: > 0 } d ? new WildcardPattern(d) : null;
         var group = query.Group is { Length: > 0 } g ? new WildcardPattern(g) : null;
         var matches = new List<ConfigItem>();
         foreach (var (key, entry) in _entries)
         {
-            if (key.Namespace == query.Namespace && entry.Current is { } item &&
+            if (key.Namespace == query.Namespace && entry.Current is { } item && caller.MayRead(key) &&
                 (dataId is null || dataId.IsMatch(key.DataId)) &&
                 (group is null || group.IsMatch(key.Group)) &&
                 (query.Tags is not { Count: > 0 } tags || tags.All(t => item.Tags.Contains(t, StringComparer.Ordinal))) &&

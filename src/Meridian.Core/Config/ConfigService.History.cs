@@ -1,26 +1,30 @@
 using DiffPlex.Renderer;
+using Meridian.Auth;
 using Meridian.Validation;
 
 namespace Meridian.Config;
 
 public sealed partial class ConfigService
 {
-    public Task<ConfigHistoryPage> ListHistoryAsync(ConfigKey key, int pageNo, int pageSize, CancellationToken cancellationToken)
+    public Task<ConfigHistoryPage> ListHistoryAsync(ConfigKey key, int pageNo, int pageSize, Caller caller, CancellationToken cancellationToken)
     {
         ConfigRules.ThrowIfInvalid(key);
+        caller.Demand(key, AccessActions.Read);
         return history.ListHistoryAsync(key, (Math.Max(1, pageNo) - 1) * pageSize, pageSize, cancellationToken);
     }
 
-    public async Task<ConfigHistoryRecord> GetVersionAsync(ConfigKey key, long version, CancellationToken cancellationToken)
+    public async Task<ConfigHistoryRecord> GetVersionAsync(ConfigKey key, long version, Caller caller, CancellationToken cancellationToken)
     {
         ConfigRules.ThrowIfInvalid(key);
+        caller.Demand(key, AccessActions.Read);
         return await history.GetHistoryAsync(key, version, cancellationToken) ?? throw VersionNotFound(key, version);
     }
 
     /// <summary>A unified line diff (3 lines of context) from one version's content to another's; <paramref name="to"/> defaults to the current version.</summary>
-    public async Task<ConfigDiff> DiffAsync(ConfigKey key, long from, long? to, CancellationToken cancellationToken)
+    public async Task<ConfigDiff> DiffAsync(ConfigKey key, long from, long? to, Caller caller, CancellationToken cancellationToken)
     {
         ConfigRules.ThrowIfInvalid(key);
+        caller.Demand(key, AccessActions.Read);
         var target = to ?? configs.Get(key)?.Version ?? throw InvalidInputException.For(
             "to", $"Config '{key}' does not exist now; name the version to compare with in 'to'.");
         var old = await ContentOfAsync(key, from, "from", cancellationToken);
@@ -32,9 +36,10 @@ public sealed partial class ConfigService
     }
 
     /// <summary>Publishes the content and settings of an earlier version as a new version.</summary>
-    public async Task<ConfigItem> RollbackAsync(ConfigKey key, long version, ConfigAuthor author, CancellationToken cancellationToken)
+    public async Task<ConfigItem> RollbackAsync(ConfigKey key, long version, Caller caller, CancellationToken cancellationToken)
     {
-        var record = await GetVersionAsync(key, version, cancellationToken);
+        caller.Demand(key, AccessActions.Write);
+        var record = await GetVersionAsync(key, version, caller, cancellationToken);
         if (record.Entry.Operation == ConfigOperation.Delete)
         {
             throw InvalidInputException.For("version",
@@ -42,7 +47,7 @@ public sealed partial class ConfigService
         }
 
         var draft = new ConfigDraft(record.Content, record.Entry.Type, record.AppName, record.Tags, record.Description);
-        return await WriteAsync(key, draft, author, ConfigOperation.Rollback, cancellationToken);
+        return await WriteAsync(key, draft, caller, ConfigOperation.Rollback, cancellationToken);
     }
 
     /// <summary>Removes history older than <see cref="ConfigOptions.HistoryRetention"/>; returns how many rows went.</summary>

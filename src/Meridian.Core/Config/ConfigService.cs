@@ -1,3 +1,4 @@
+using Meridian.Auth;
 using Meridian.Changes;
 using Meridian.Namespaces;
 using Meridian.Persistence;
@@ -22,28 +23,30 @@ public sealed partial class ConfigService(
     private readonly KeyedGate _gates = new();
     private readonly ConfigOptions _options = options.Value;
 
-    public Task<ConfigItem> PublishAsync(ConfigKey key, ConfigDraft draft, ConfigAuthor author, CancellationToken cancellationToken) =>
-        WriteAsync(key, draft, author, ConfigOperation.Publish, cancellationToken);
+    public Task<ConfigItem> PublishAsync(ConfigKey key, ConfigDraft draft, Caller caller, CancellationToken cancellationToken) =>
+        WriteAsync(key, draft, caller, ConfigOperation.Publish, cancellationToken);
 
-    public async Task DeleteAsync(ConfigKey key, ConfigAuthor author, CancellationToken cancellationToken)
+    public async Task DeleteAsync(ConfigKey key, Caller caller, CancellationToken cancellationToken)
     {
         ConfigRules.ThrowIfInvalid(key);
-        ArgumentNullException.ThrowIfNull(author);
+        ArgumentNullException.ThrowIfNull(caller);
+        caller.Demand(key, AccessActions.Write);
         using (await _gates.EnterAsync(key, cancellationToken))
         {
             var current = configs.Require(key);
             var version = configs.LastVersionOf(key) + 1;
-            var entry = new ConfigHistoryEntry(key, version, ConfigOperation.Delete, current.Md5, current.Type, author.User,
-                author.SourceAddress, time.GetUtcNow());
+            var entry = new ConfigHistoryEntry(key, version, ConfigOperation.Delete, current.Md5, current.Type, caller.Name,
+                caller.SourceAddress, time.GetUtcNow());
             await log.AppendAsync(new ChangeRequest(new ConfigRemoved(current, entry), Unchanged(key)), cancellationToken);
         }
     }
 
-    private async Task<ConfigItem> WriteAsync(ConfigKey key, ConfigDraft draft, ConfigAuthor author, ConfigOperation operation,
+    private async Task<ConfigItem> WriteAsync(ConfigKey key, ConfigDraft draft, Caller caller, ConfigOperation operation,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(draft);
-        ArgumentNullException.ThrowIfNull(author);
+        ArgumentNullException.ThrowIfNull(caller);
+        caller.Demand(key, AccessActions.Write);
         var errors = new ValidationErrors();
         ConfigRules.Key(errors, key);
 
@@ -69,7 +72,7 @@ public sealed partial class ConfigService(
             var now = time.GetUtcNow();
             var version = configs.LastVersionOf(key) + 1;
             var item = ConfigItem.Create(key, draft.Content, type, appName, tags, description, current?.CreatedAt ?? now, now, version);
-            var entry = new ConfigHistoryEntry(key, version, operation, item.Md5, type, author.User, author.SourceAddress, now);
+            var entry = new ConfigHistoryEntry(key, version, operation, item.Md5, type, caller.Name, caller.SourceAddress, now);
             var committed = (ConfigSaved)await log.AppendAsync(
                 new ChangeRequest(
                     new ConfigSaved(item, entry),

@@ -81,7 +81,7 @@ internal sealed partial class PersistentInstanceProber(
             if (lease.MarkedUnhealthy && lease.ConsecutiveSuccesses >= _options.SuccessThreshold)
             {
                 LogHealthy(snapshot.Key, instance.InstanceId, check.Type);
-                await commands.SetHealthAsync(snapshot.Key, instance.InstanceId, healthy: true, stoppingToken);
+                await commands.SetHealthAsync(snapshot.Key, instance.InstanceId, healthy: true, Meridian.Auth.Caller.System, stoppingToken);
             }
         }
         else
@@ -91,7 +91,7 @@ internal sealed partial class PersistentInstanceProber(
             if (!lease.MarkedUnhealthy && lease.ConsecutiveFailures >= _options.FailureThreshold)
             {
                 LogUnhealthy(snapshot.Key, instance.InstanceId, check.Type, lease.ConsecutiveFailures);
-                await commands.SetHealthAsync(snapshot.Key, instance.InstanceId, healthy: false, stoppingToken);
+                await commands.SetHealthAsync(snapshot.Key, instance.InstanceId, healthy: false, Meridian.Auth.Caller.System, stoppingToken);
             }
         }
     }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Meridian.Auth;
 using Meridian.Changes;
 using Meridian.Naming;
 using Meridian.Validation;
@@ -22,8 +23,9 @@ public sealed class NamespaceCatalog : IChangeProjection
 
     public NamespaceInfo? Get(string id) => _namespaces.GetValueOrDefault(id);
 
-    public IReadOnlyList<NamespaceInfo> List() =>
-        [.. _namespaces.Values.OrderBy(n => n.Id == ServiceKey.DefaultNamespace ? 0 : 1).ThenBy(n => n.Id, StringComparer.Ordinal)];
+    /// <summary>The namespaces the caller may see something in.</summary>
+    public IReadOnlyList<NamespaceInfo> List(Caller caller) =>
+        [.. _namespaces.Values.Where(n => caller.MaySee(n.Id)).OrderBy(n => n.Id == ServiceKey.DefaultNamespace ? 0 : 1).ThenBy(n => n.Id, StringComparer.Ordinal)];
 
     public void RequireExisting(string id)
     {

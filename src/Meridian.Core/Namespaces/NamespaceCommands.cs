@@ -1,3 +1,4 @@
+using Meridian.Auth;
 using Meridian.Changes;
 using Meridian.Config;
 using Meridian.Naming;
@@ -13,8 +14,9 @@ public sealed class NamespaceCommands(ChangeLog log, NamespaceCatalog catalog, R
 {
     private readonly KeyedGate _gates = new();
 
-    public async Task<NamespaceInfo> CreateAsync(NamespaceInfo ns, CancellationToken cancellationToken)
+    public async Task<NamespaceInfo> CreateAsync(NamespaceInfo ns, Caller caller, CancellationToken cancellationToken)
     {
+        caller.DemandAdmin("create namespaces");
         Validate(ns);
         using (await _gates.EnterAsync(ns.Id, cancellationToken))
         {
@@ -28,8 +30,9 @@ public sealed class NamespaceCommands(ChangeLog log, NamespaceCatalog catalog, R
         }
     }
 
-    public async Task<NamespaceInfo> UpdateAsync(NamespaceInfo ns, CancellationToken cancellationToken)
+    public async Task<NamespaceInfo> UpdateAsync(NamespaceInfo ns, Caller caller, CancellationToken cancellationToken)
     {
+        caller.DemandAdmin("change namespaces");
         Validate(ns);
         using (await _gates.EnterAsync(ns.Id, cancellationToken))
         {
@@ -39,12 +42,20 @@ public sealed class NamespaceCommands(ChangeLog log, NamespaceCatalog catalog, R
         }
     }
 
-    /// <summary>Creates the namespace when absent; used by protocols whose clients never create namespaces first.</summary>
-    public async Task EnsureAsync(string id, CancellationToken cancellationToken)
+    /// <summary>
+    /// Creates the namespace when absent; used by protocols whose clients never create namespaces first. The caller must
+    /// hold some permission in it (an administrator, or a grant whose namespace pattern matches it).
+    /// </summary>
+    public async Task EnsureAsync(string id, Caller caller, CancellationToken cancellationToken)
     {
         if (catalog.Exists(id))
         {
             return;
+        }
+
+        if (!caller.MaySee(id))
+        {
+            throw new AccessDeniedException($"'{caller.Name}' may not create namespace '{id}'; an administrator can create it (POST /v1/namespaces).");
         }
 
         var errors = new ValidationErrors();
@@ -60,8 +71,9 @@ public sealed class NamespaceCommands(ChangeLog log, NamespaceCatalog catalog, R
     }
 
     /// <summary>Removes a namespace in which nothing lives: no service, instance or config.</summary>
-    public async Task DeleteAsync(string id, CancellationToken cancellationToken)
+    public async Task DeleteAsync(string id, Caller caller, CancellationToken cancellationToken)
     {
+        caller.DemandAdmin("delete namespaces");
         if (id == ServiceKey.DefaultNamespace)
         {
             throw new ConflictException("The 'public' namespace cannot be deleted.");

@@ -1,3 +1,4 @@
+using Meridian.Auth;
 using Meridian.Changes;
 using Meridian.Namespaces;
 using Meridian.Validation;
@@ -24,16 +25,17 @@ public sealed partial class RegistryCommands(
     /// <summary>The interval clients are told to send heartbeats at.</summary>
     public TimeSpan HeartbeatInterval => options.Value.HeartbeatInterval;
 
-    public Task<Instance> RegisterAsync(ServiceKey key, InstanceRegistration registration, CancellationToken cancellationToken) =>
-        RegisterAsync(key, registration, owner: null, cancellationToken);
+    public Task<Instance> RegisterAsync(ServiceKey key, InstanceRegistration registration, Caller caller, CancellationToken cancellationToken) =>
+        RegisterAsync(key, registration, owner: null, caller, cancellationToken);
 
     /// <summary>
     /// Registers an instance. With an <paramref name="owner"/> (a client session), an ephemeral instance lives as long
     /// as that session instead of by heartbeat; persistent ones ignore it. Registering again renews the lease, and the
     /// latest registrant owns the instance.
     /// </summary>
-    public async Task<Instance> RegisterAsync(ServiceKey key, InstanceRegistration registration, string? owner, CancellationToken cancellationToken)
+    public async Task<Instance> RegisterAsync(ServiceKey key, InstanceRegistration registration, string? owner, Caller caller, CancellationToken cancellationToken)
     {
+        caller.Demand(key, AccessActions.Write);
         var instance = InstanceRules.Build(key, registration);
         namespaces.RequireExisting(key.Namespace);
         owner = instance.Ephemeral ? owner : null;
@@ -64,8 +66,9 @@ public sealed partial class RegistryCommands(
         }
     }
 
-    public async Task DeregisterAsync(ServiceKey key, string instanceId, CancellationToken cancellationToken)
+    public async Task DeregisterAsync(ServiceKey key, string instanceId, Caller caller, CancellationToken cancellationToken)
     {
+        caller.Demand(key, AccessActions.Write);
         using (await _gates.EnterAsync((key, instanceId), cancellationToken))
         {
             var service = registry.GetService(key) ?? throw InstanceRules.ServiceNotFound(key);
@@ -74,8 +77,9 @@ public sealed partial class RegistryCommands(
         }
     }
 
-    public async Task<Instance> UpdateInstanceAsync(ServiceKey key, string instanceId, InstancePatch patch, CancellationToken cancellationToken)
+    public async Task<Instance> UpdateInstanceAsync(ServiceKey key, string instanceId, InstancePatch patch, Caller caller, CancellationToken cancellationToken)
     {
+        caller.Demand(key, AccessActions.Write);
         InstanceRules.ValidatePatch(patch);
         using (await _gates.EnterAsync((key, instanceId), cancellationToken))
         {
@@ -93,8 +97,9 @@ public sealed partial class RegistryCommands(
     }
 
     /// <summary>Marks an instance healthy or not; used by probes, the expiry sweep and clients reporting their own health.</summary>
-    public async Task<bool> SetHealthAsync(ServiceKey key, string instanceId, bool healthy, CancellationToken cancellationToken)
+    public async Task<bool> SetHealthAsync(ServiceKey key, string instanceId, bool healthy, Caller caller, CancellationToken cancellationToken)
     {
+        caller.Demand(key, AccessActions.Write);
         using (await _gates.EnterAsync((key, instanceId), cancellationToken))
         {
             if (registry.GetService(key)?.Find(instanceId) is not { } current)
@@ -116,8 +121,9 @@ public sealed partial class RegistryCommands(
     /// unless the instance was marked unhealthy and comes back; then its health is stored before this completes, so the
     /// caller's next read sees it healthy. False when the instance is not registered.
     /// </summary>
-    public ValueTask<bool> HeartbeatAsync(ServiceKey key, string instanceId, CancellationToken cancellationToken)
+    public ValueTask<bool> HeartbeatAsync(ServiceKey key, string instanceId, Caller caller, CancellationToken cancellationToken)
     {
+        caller.Demand(key, AccessActions.Write);
         if (leases.Find(key, instanceId) is not { } lease)
         {
             return ValueTask.FromResult(false);
@@ -128,8 +134,9 @@ public sealed partial class RegistryCommands(
     }
 
     /// <summary>Stamps an instance's lease without reviving it: for whoever renews on a client's behalf (Eureka self-preservation).</summary>
-    public bool RenewLease(ServiceKey key, string instanceId)
+    public bool RenewLease(ServiceKey key, string instanceId, Caller caller)
     {
+        caller.Demand(key, AccessActions.Write);
         if (leases.Find(key, instanceId) is not { } lease)
         {
             return false;
@@ -140,8 +147,9 @@ public sealed partial class RegistryCommands(
     }
 
     /// <summary>Creates or updates a service's settings. The service is then kept even with no instances.</summary>
-    public async Task<ServiceSnapshot> UpsertServiceAsync(ServiceKey key, ServiceDefinition definition, CancellationToken cancellationToken)
+    public async Task<ServiceSnapshot> UpsertServiceAsync(ServiceKey key, ServiceDefinition definition, Caller caller, CancellationToken cancellationToken)
     {
+        caller.Demand(key, AccessActions.Write);
         InstanceRules.ValidateKey(key);
         InstanceRules.ValidateDefinition(definition);
         namespaces.RequireExisting(key.Namespace);
@@ -153,8 +161,9 @@ public sealed partial class RegistryCommands(
     }
 
     /// <summary>Deletes a service that has no instances; a registration that lands meanwhile makes it fail with a conflict.</summary>
-    public async Task DeleteServiceAsync(ServiceKey key, CancellationToken cancellationToken)
+    public async Task DeleteServiceAsync(ServiceKey key, Caller caller, CancellationToken cancellationToken)
     {
+        caller.Demand(key, AccessActions.Write);
         using (await _gates.EnterAsync(key, cancellationToken))
         {
             var service = registry.GetService(key) ?? throw InstanceRules.ServiceNotFound(key);
@@ -259,7 +268,7 @@ public sealed partial class RegistryCommands(
     {
         try
         {
-            return await SetHealthAsync(key, instanceId, healthy: true, cancellationToken);
+            return await SetHealthAsync(key, instanceId, healthy: true, Caller.System, cancellationToken);
         }
         catch (StorageUnavailableException e)
         {

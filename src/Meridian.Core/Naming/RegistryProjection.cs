@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Meridian.Auth;
 using Meridian.Changes;
 
 namespace Meridian.Naming;
@@ -50,7 +51,22 @@ public sealed class RegistryProjection(InstanceLeases leases) : IChangeProjectio
         return new InstanceList(snapshot, healthy, false);
     }
 
-    public ServicePage ListServices(string ns, string? group, string? nameContains, int pageNo, int pageSize)
+    /// <summary>A service as a caller reads it: refused unless the caller may read it.</summary>
+    public ServiceSnapshot? GetService(ServiceKey key, Caller caller)
+    {
+        caller.Demand(key, AccessActions.Read);
+        return GetService(key);
+    }
+
+    /// <summary>A service's instances as a caller reads them: refused unless the caller may read the service.</summary>
+    public InstanceList? ListInstances(ServiceKey key, InstanceFilter filter, Caller caller)
+    {
+        caller.Demand(key, AccessActions.Read);
+        return ListInstances(key, filter);
+    }
+
+    /// <summary>The services of a namespace that match and that the caller may read; the others are not counted either.</summary>
+    public ServicePage ListServices(string ns, string? group, string? nameContains, int pageNo, int pageSize, Caller caller)
     {
         if (!_byNamespace.TryGetValue(ns, out var services))
         {
@@ -60,6 +76,7 @@ public sealed class RegistryProjection(InstanceLeases leases) : IChangeProjectio
         var matches = services.Values
             .Select(e => e.Snapshot)
             .Where(s => group is null || s.Key.Group == group)
+            .Where(s => caller.MayRead(s.Key))
             .Where(s => nameContains is null || s.Key.Name.Contains(nameContains, StringComparison.OrdinalIgnoreCase))
             .OrderBy(s => s.Key.Group, StringComparer.Ordinal)
             .ThenBy(s => s.Key.Name, StringComparer.Ordinal)

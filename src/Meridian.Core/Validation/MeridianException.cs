@@ -18,3 +18,15 @@ public sealed class ConflictException(string message) : MeridianException(messag
 
 /// <summary>The store could not take the write (disk full, database down); nothing of it was kept. Worth retrying later.</summary>
 public sealed class StorageUnavailableException(string message, Exception? inner = null) : MeridianException(message, inner);
+
+/// <summary>No credentials, or credentials that are not valid (wrong, expired, revoked): log in and try again.</summary>
+public sealed class UnauthenticatedException(string message) : MeridianException(message);
+
+/// <summary>The caller is known but lacks the permission; <see cref="Exception.Message"/> says which.</summary>
+public sealed class AccessDeniedException(string message) : MeridianException(message);
+
+/// <summary>Too many attempts in a short time; <see cref="RetryAfter"/> says when to try again.</summary>
+public sealed class TooManyRequestsException(string message, TimeSpan retryAfter) : MeridianException(message)
+{
+    public TimeSpan RetryAfter { get; } = retryAfter;
+}

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Xml;
 using System.Xml.Linq;
+using Meridian.Auth;
 using Meridian.Protocols.Eureka.Registry;
 using Meridian.Protocols.Eureka.Wire;
 
@@ -35,21 +36,22 @@ internal static class EurekaEndpoints
     private static async Task<IResult> RegisterAsync(string app, HttpRequest request, EurekaRegistrar registrar, CancellationToken ct)
     {
         var input = await ReadInstanceAsync(request, ct);
-        await registrar.RegisterAsync(app, input, ct);
+        await registrar.RegisterAsync(app, input, Caller.Of(request.HttpContext.User), ct);
         return Results.NoContent();
     }
 
     private static async Task<IResult> RenewAsync(string app, string id, HttpRequest request, EurekaRegistrar registrar, CancellationToken ct)
     {
         var dirty = long.TryParse(request.Query["lastDirtyTimestamp"], NumberStyles.Integer, CultureInfo.InvariantCulture, out var d) ? d : (long?)null;
-        return await registrar.RenewAsync(app, id, dirty, ct) ? Results.Ok() : Results.NotFound();
+        return await registrar.RenewAsync(app, id, dirty, Caller.Of(request.HttpContext.User), ct) ? Results.Ok() : Results.NotFound();
     }
 
-    private static async Task<IResult> CancelAsync(string app, string id, EurekaRegistrar registrar, CancellationToken ct) =>
-        await registrar.CancelAsync(app, id, ct) ? Results.Ok() : Results.NotFound();
+    private static async Task<IResult> CancelAsync(string app, string id, HttpContext http, EurekaRegistrar registrar, CancellationToken ct) =>
+        await registrar.CancelAsync(app, id, Caller.Of(http.User), ct) ? Results.Ok() : Results.NotFound();
 
     private static IResult Full(HttpContext http, EurekaRegistryView view, EurekaPayloadCache cache)
     {
+        view.DemandRead(Caller.Of(http.User));
         var writer = Writer(http.Request);
         var gzip = AcceptsGzip(http);
         return Results.Bytes(cache.Applications(view.Full(), writer, gzip), writer.ContentType);
@@ -57,6 +59,7 @@ internal static class EurekaEndpoints
 
     private static IResult Delta(HttpContext http, EurekaRegistryView view)
     {
+        view.DemandRead(Caller.Of(http.User));
         var writer = Writer(http.Request);
         var (applications, hashCode, version) = view.Delta();
         var payload = writer.Applications(applications, version.ToString(CultureInfo.InvariantCulture), hashCode);
@@ -78,18 +81,21 @@ internal static class EurekaEndpoints
 
     private static IResult Application(string app, HttpRequest request, EurekaRegistryView view)
     {
+        view.DemandRead(Caller.Of(request.HttpContext.User));
         var writer = Writer(request);
         return view.Application(app) is { } application ? Results.Bytes(writer.Application(application), writer.ContentType) : Results.NotFound();
     }
 
     private static IResult InstanceOfApp(string app, string id, HttpRequest request, EurekaRegistryView view)
     {
+        view.DemandRead(Caller.Of(request.HttpContext.User));
         var writer = Writer(request);
         return view.Instance(app, id) is { } instance ? Results.Bytes(writer.Instance(instance), writer.ContentType) : Results.NotFound();
     }
 
     private static IResult InstanceById(string id, HttpRequest request, EurekaRegistryView view)
     {
+        view.DemandRead(Caller.Of(request.HttpContext.User));
         var writer = Writer(request);
         return view.Instance(id) is { } instance ? Results.Bytes(writer.Instance(instance), writer.ContentType) : Results.NotFound();
     }
@@ -97,6 +103,7 @@ internal static class EurekaEndpoints
     /// <summary>Applications whose instances list the VIP in their comma-separated (secure) VIP address; 200 even when none do.</summary>
     private static IResult ByVip(HttpRequest request, EurekaRegistryView view, string vip, bool secure)
     {
+        view.DemandRead(Caller.Of(request.HttpContext.User));
         var writer = Writer(request);
         var applications = new List<EurekaApplication>();
         foreach (var application in view.Full().Applications)
@@ -114,15 +121,15 @@ internal static class EurekaEndpoints
     }
 
     private static async Task<IResult> OverrideStatusAsync(string app, string id, HttpRequest request, EurekaRegistrar registrar, CancellationToken ct) =>
-        await registrar.OverrideStatusAsync(app, id, request.Query["value"].FirstOrDefault(), ct) ? Results.Ok() : Results.NotFound();
+        await registrar.OverrideStatusAsync(app, id, request.Query["value"].FirstOrDefault(), Caller.Of(request.HttpContext.User), ct) ? Results.Ok() : Results.NotFound();
 
     private static async Task<IResult> RemoveOverrideAsync(string app, string id, HttpRequest request, EurekaRegistrar registrar, CancellationToken ct) =>
-        await registrar.RemoveOverrideAsync(app, id, request.Query["value"].FirstOrDefault(), ct) ? Results.Ok() : Results.NotFound();
+        await registrar.RemoveOverrideAsync(app, id, request.Query["value"].FirstOrDefault(), Caller.Of(request.HttpContext.User), ct) ? Results.Ok() : Results.NotFound();
 
     private static async Task<IResult> UpdateMetadataAsync(string app, string id, HttpRequest request, EurekaRegistrar registrar, CancellationToken ct)
     {
         var pairs = request.Query.Select(p => new KeyValuePair<string, string>(p.Key, p.Value.FirstOrDefault() ?? "")).ToList();
-        return await registrar.UpdateMetadataAsync(app, id, pairs, ct) ? Results.Ok() : Results.NotFound();
+        return await registrar.UpdateMetadataAsync(app, id, pairs, Caller.Of(request.HttpContext.User), ct) ? Results.Ok() : Results.NotFound();
     }
 
     private static IEurekaWriter Writer(HttpRequest request) =>

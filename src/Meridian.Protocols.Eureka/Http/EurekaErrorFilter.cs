@@ -25,6 +25,9 @@ internal sealed class EurekaErrorFilter : IEndpointFilter
                 InvalidInputException => StatusCodes.Status400BadRequest,
                 NotFoundException => StatusCodes.Status404NotFound,
                 StorageUnavailableException => StatusCodes.Status503ServiceUnavailable,
+                UnauthenticatedException => StatusCodes.Status401Unauthorized,
+                AccessDeniedException => StatusCodes.Status403Forbidden,
+                TooManyRequestsException => StatusCodes.Status429TooManyRequests,
                 _ => StatusCodes.Status409Conflict,
             };
             var message = e is InvalidInputException invalid ? string.Join(" ", invalid.Errors.SelectMany(p => p.Value)) : e.Message;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Meridian.Namespaces;
+using Meridian.Auth;
 using Meridian.Naming;
 using Meridian.Protocols.Eureka.Wire;
 using Meridian.Validation;
@@ -24,7 +25,7 @@ internal sealed class EurekaRegistrar(
 {
     private readonly EurekaOptions _options = options.Value;
 
-    public async Task RegisterAsync(string appInPath, EurekaInstanceInput input, CancellationToken cancellationToken)
+    public async Task RegisterAsync(string appInPath, EurekaInstanceInput input, Caller caller, CancellationToken cancellationToken)
     {
         if (input.Problem(appInPath) is { } problem)
         {
@@ -35,7 +36,7 @@ internal sealed class EurekaRegistrar(
             : EurekaStatus.Normalize(input.Status) ?? throw new EurekaException(
                 StatusCodes.Status400BadRequest, $"Unknown status '{input.Status}'; use one of {string.Join(", ", EurekaStatus.All)}.");
 
-        await namespaces.EnsureAsync(apps.Namespace, cancellationToken);
+        await namespaces.EnsureAsync(apps.Namespace, caller, cancellationToken);
         var id = input.Id!;
         var (key, existing) = Find(appInPath, id) is { } found ? found : (apps.Resolve(appInPath), (Instance?)null);
 
@@ -43,7 +44,7 @@ internal sealed class EurekaRegistrar(
         if (existing is not null && input.LastDirtyTimestamp is { } incoming &&
             EurekaMetadata.GetLong(existing, EurekaMetadata.LastDirty) is { } current && current > incoming)
         {
-            await RefreshAsync(key, existing, cancellationToken);
+            await RefreshAsync(key, existing, caller, cancellationToken);
             return;
         }
 
@@ -61,14 +62,14 @@ internal sealed class EurekaRegistrar(
             Ephemeral = true,
             Cluster = existing?.Cluster,
             Metadata = BuildMetadata(input, status, overridden, existing),
-        }, cancellationToken);
+        }, caller, cancellationToken);
     }
 
     /// <summary>
     /// Renews a lease. False (404 to the client, which then registers again) when the instance is unknown, when the
     /// client holds newer data than the server, or when its status is UNKNOWN after an override was removed.
     /// </summary>
-    public async Task<bool> RenewAsync(string app, string id, long? clientDirtyTimestamp, CancellationToken cancellationToken)
+    public async Task<bool> RenewAsync(string app, string id, long? clientDirtyTimestamp, Caller caller, CancellationToken cancellationToken)
     {
         renewals.Record();
         if (Find(app, id) is not (var key, var instance))
@@ -88,15 +89,15 @@ internal sealed class EurekaRegistrar(
 
         if (instance.Healthy || !EurekaStatus.IsDeliberatelyNotUp(instance))
         {
-            return await commands.HeartbeatAsync(key, id, cancellationToken);
+            return await commands.HeartbeatAsync(key, id, caller, cancellationToken);
         }
 
         // A heartbeat would revive an instance that said it is DOWN; re-registering it unchanged only renews the lease.
-        await RefreshAsync(key, instance, cancellationToken);
+        await RefreshAsync(key, instance, caller, cancellationToken);
         return true;
     }
 
-    public async Task<bool> CancelAsync(string app, string id, CancellationToken cancellationToken)
+    public async Task<bool> CancelAsync(string app, string id, Caller caller, CancellationToken cancellationToken)
     {
         if (Find(app, id) is not (var key, var instance))
         {
@@ -105,7 +106,7 @@ internal sealed class EurekaRegistrar(
 
         try
         {
-            await commands.DeregisterAsync(key, id, cancellationToken);
+            await commands.DeregisterAsync(key, id, caller, cancellationToken);
             return true;
         }
         catch (NotFoundException)
@@ -115,7 +116,7 @@ internal sealed class EurekaRegistrar(
     }
 
     /// <summary><c>PUT …/status?value=</c>: an override that wins over what the client reports, until removed. Also renews.</summary>
-    public async Task<bool> OverrideStatusAsync(string app, string id, string? value, CancellationToken cancellationToken)
+    public async Task<bool> OverrideStatusAsync(string app, string id, string? value, Caller caller, CancellationToken cancellationToken)
     {
         var status = RequireStatus(value);
         if (Find(app, id) is not (var key, var instance))
@@ -129,12 +130,12 @@ internal sealed class EurekaRegistrar(
             [EurekaMetadata.Status] = status,
             [EurekaMetadata.LastUpdated] = Now(),
         };
-        await ReplaceAsync(key, instance, status, metadata, cancellationToken);
+        await ReplaceAsync(key, instance, status, metadata, caller, cancellationToken);
         return true;
     }
 
     /// <summary><c>DELETE …/status[?value=]</c>: drops the override; the status becomes <c>value</c>, by default UNKNOWN.</summary>
-    public async Task<bool> RemoveOverrideAsync(string app, string id, string? value, CancellationToken cancellationToken)
+    public async Task<bool> RemoveOverrideAsync(string app, string id, string? value, Caller caller, CancellationToken cancellationToken)
     {
         var status = value is null ? EurekaStatus.Unknown : RequireStatus(value);
         if (Find(app, id) is not (var key, var instance))
@@ -148,12 +149,12 @@ internal sealed class EurekaRegistrar(
             [EurekaMetadata.LastUpdated] = Now(),
         };
         metadata.Remove(EurekaMetadata.OverriddenStatus);
-        await ReplaceAsync(key, instance, status, metadata, cancellationToken);
+        await ReplaceAsync(key, instance, status, metadata, caller, cancellationToken);
         return true;
     }
 
     /// <summary><c>PUT …/metadata?k=v</c>: merges the pairs into the instance's metadata.</summary>
-    public async Task<bool> UpdateMetadataAsync(string app, string id, IEnumerable<KeyValuePair<string, string>> pairs, CancellationToken cancellationToken)
+    public async Task<bool> UpdateMetadataAsync(string app, string id, IEnumerable<KeyValuePair<string, string>> pairs, Caller caller, CancellationToken cancellationToken)
     {
         if (Find(app, id) is not (var key, var instance))
         {
@@ -172,7 +173,7 @@ internal sealed class EurekaRegistrar(
         }
 
         metadata[EurekaMetadata.LastUpdated] = Now();
-        await commands.UpdateInstanceAsync(key, id, new InstancePatch { Metadata = metadata }, cancellationToken);
+        await commands.UpdateInstanceAsync(key, id, new InstancePatch { Metadata = metadata }, caller, cancellationToken);
         return true;
     }
 
@@ -241,14 +242,14 @@ internal sealed class EurekaRegistrar(
         return metadata;
     }
 
-    private async Task ReplaceAsync(ServiceKey key, Instance instance, string status, Dictionary<string, string> metadata, CancellationToken cancellationToken)
+    private async Task ReplaceAsync(ServiceKey key, Instance instance, string status, Dictionary<string, string> metadata, Caller caller, CancellationToken cancellationToken)
     {
         var (healthy, enabled) = EurekaStatus.ToFlags(status);
-        await commands.RegisterAsync(key, Registration(instance) with { Healthy = healthy, Enabled = enabled, Metadata = metadata }, cancellationToken);
+        await commands.RegisterAsync(key, Registration(instance) with { Healthy = healthy, Enabled = enabled, Metadata = metadata }, caller, cancellationToken);
     }
 
-    private Task RefreshAsync(ServiceKey key, Instance instance, CancellationToken cancellationToken) =>
-        commands.RegisterAsync(key, Registration(instance), cancellationToken);
+    private Task RefreshAsync(ServiceKey key, Instance instance, Caller caller, CancellationToken cancellationToken) =>
+        commands.RegisterAsync(key, Registration(instance), caller, cancellationToken);
 
     private static InstanceRegistration Registration(Instance instance) => new()
     {

@@ -13,6 +13,10 @@ internal sealed record EurekaRegistrySnapshot(long Version, IReadOnlyList<Eureka
 /// </summary>
 internal sealed class EurekaRegistryView(EurekaApps apps, EurekaDeltaQueue delta, IOptions<RegistryOptions> registryOptions)
 {
+    /// <summary>Eureka reads show the whole registry namespace, so they need read on every service of it.</summary>
+    public void DemandRead(Meridian.Auth.Caller caller) =>
+        caller.Demand(Meridian.Auth.ResourceKind.Service, Meridian.Auth.AccessActions.Read, apps.Namespace, apps.Group, "*");
+
     private readonly EurekaLeaseDefaults _defaults = new(
         Math.Max(1, (int)registryOptions.Value.HeartbeatInterval.TotalSeconds),
         Math.Max(1, (int)registryOptions.Value.DeleteTimeout.TotalSeconds));

@@ -87,7 +87,7 @@ internal sealed partial class EurekaSelfPreservation(
             {
                 if (instance.Healthy)
                 {
-                    commands.RenewLease(key, instance.InstanceId);
+                    commands.RenewLease(key, instance.InstanceId, Meridian.Auth.Caller.System);
                 }
             }
         }

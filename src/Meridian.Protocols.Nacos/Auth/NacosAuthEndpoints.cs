@@ -1,39 +1,37 @@
-using System.Security.Cryptography;
+using Meridian.Auth;
 using Meridian.Protocols.Nacos.Http;
-using Microsoft.Extensions.Options;
 
 namespace Meridian.Protocols.Nacos.Auth;
 
 /// <summary>
-/// <c>/nacos/v1/auth/login</c>: clients log in before their first call when given credentials. Authorisation is the
-/// server's "Meridian.Api" policy, which every Nacos endpoint passes through; while that policy admits everyone, any
-/// credentials get a token, as with Nacos' auth switched off.
+/// <c>/nacos/v1/auth/login</c> and <c>/nacos/v1/auth/users/login</c>: Nacos clients log in with username and password
+/// and send the <c>accessToken</c> with later calls. The password is checked like every other login (slow hash,
+/// limited per user and address); <c>globalAdmin</c> is true only for administrators. Public on purpose.
 /// </summary>
 internal static class NacosAuthEndpoints
 {
     public static void MapNacosAuthEndpoints(this RouteGroupBuilder nacos)
     {
-        nacos.MapPost("/v1/auth/login", LoginAsync);
-        nacos.MapPost("/v1/auth/users/login", LoginAsync);
+        nacos.MapPost("/v1/auth/login", LoginAsync).AllowAnonymous();
+        nacos.MapPost("/v1/auth/users/login", LoginAsync).AllowAnonymous();
     }
 
-    private static async Task<IResult> LoginAsync(HttpContext http, IOptions<NacosOptions> options, CancellationToken ct)
+    private static async Task<IResult> LoginAsync(HttpContext http, Credentials credentials, CancellationToken ct)
     {
         var p = await NacosParameters.ReadAsync(http.Request, ct);
         var username = p.Required("username");
-        p.Required("password");
-        var token = Base64UrlToken();
-        http.Response.Headers.Authorization = "Bearer " + token;
+        var password = p.Required("password");
+        var caller = credentials.SignIn(username, password, http.Connection.RemoteIpAddress?.ToString() ?? "");
+        var token = credentials.IssueToken(caller);
+        http.Response.Headers.Authorization = "Bearer " + token.AccessToken;
         return NacosResults.Json(w =>
         {
             w.WriteStartObject();
-            w.WriteString("accessToken", token);
-            w.WriteNumber("tokenTtl", (long)options.Value.TokenTtl.TotalSeconds);
-            w.WriteBoolean("globalAdmin", true);
-            w.WriteString("username", username);
+            w.WriteString("accessToken", token.AccessToken);
+            w.WriteNumber("tokenTtl", (long)token.ExpiresIn.TotalSeconds);
+            w.WriteBoolean("globalAdmin", caller.IsAdmin);
+            w.WriteString("username", caller.Name);
             w.WriteEndObject();
         });
     }
-
-    private static string Base64UrlToken() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Meridian.Auth;
 using Meridian.Config;
 using Meridian.Config.Listening;
 using Meridian.Namespaces;
@@ -34,11 +35,11 @@ internal static class NacosConfigEndpoints
         var p = await NacosParameters.ReadAsync(http.Request, ct);
         if (p.Get("search") is { Length: > 0 } mode)
         {
-            return Search(p, configs, mode);
+            return Search(p, configs, mode, Caller.Of(http.User));
         }
 
         var key = Key(p);
-        var item = configs.Get(key);
+        var item = configs.Get(key, Caller.Of(http.User));
         if (item is null)
         {
             return NacosResults.Text("config data not exist\n", StatusCodes.Status404NotFound);
@@ -68,15 +69,15 @@ internal static class NacosConfigEndpoints
         }
 
         ConfigRules.ThrowIfInvalid(key);
-        await namespaces.EnsureAsync(key.Namespace, ct);
+        await namespaces.EnsureAsync(key.Namespace, Caller.Of(http.User), ct);
         var draft = new ConfigDraft(
             content,
             Type(p.Get("type"), configs.Get(key)),
             p.Get("appName"),
             p.Get("config_tags") is { } tags ? tags.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : null,
             p.Get("desc"));
-        var author = new ConfigAuthor(p.Get("src_user") is { Length: > 0 } user ? user : ConfigAuthor.AnonymousUser, http.Connection.RemoteIpAddress?.ToString() ?? "");
-        await configCommands.PublishAsync(key, draft, author, ct);
+        // History names the authenticated caller; a client-supplied src_user is never trusted.
+        await configCommands.PublishAsync(key, draft, Caller.Of(http.User), ct);
         return NacosResults.True;
     }
 
@@ -86,7 +87,7 @@ internal static class NacosConfigEndpoints
         var key = Key(p);
         try
         {
-            await configCommands.DeleteAsync(key, ConfigAuthor.Anonymous(http.Connection.RemoteIpAddress?.ToString()), ct);
+            await configCommands.DeleteAsync(key, Caller.Of(http.User), ct);
         }
         catch (NotFoundException)
         {
@@ -111,7 +112,7 @@ internal static class NacosConfigEndpoints
         var hold = HoldTime(http.Request, listeners);
         var address = http.Connection.RemoteIpAddress?.ToString() ?? "";
         var clientId = $"nacos:{address}:{http.Connection.RemotePort.ToString(CultureInfo.InvariantCulture)}";
-        var changed = await listeners.WaitAsync([.. entries.Select(e => e.Config)], hold, clientId, address, ct);
+        var changed = await listeners.WaitAsync([.. entries.Select(e => e.Config)], hold, clientId, address, Caller.Of(http.User), ct);
 
         NoCache(http.Response);
         if (changed.Count == 0)
@@ -136,7 +137,7 @@ internal static class NacosConfigEndpoints
         return listeners.HoldFor(TimeSpan.FromMilliseconds(Math.Max(ShortestNacosHold, timeout - 500)));
     }
 
-    private static IResult Search(NacosParameters p, ConfigProjection configs, string mode)
+    private static IResult Search(NacosParameters p, ConfigProjection configs, string mode, Caller caller)
     {
         var pageNo = Math.Max(1, p.Int("pageNo") ?? 1);
         var pageSize = Math.Clamp(p.Int("pageSize") ?? 10, 1, 500);
@@ -148,7 +149,7 @@ internal static class NacosConfigEndpoints
             blur && dataId.Length > 0 && !dataId.Contains('*', StringComparison.Ordinal) ? $"*{dataId}*" : dataId,
             blur && group.Length > 0 && !group.Contains('*', StringComparison.Ordinal) ? $"*{group}*" : group,
             PageNo: pageNo,
-            PageSize: pageSize));
+            PageSize: pageSize), caller);
 
         return NacosResults.Json(w =>
         {

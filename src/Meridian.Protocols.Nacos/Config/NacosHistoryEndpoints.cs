@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Meridian.Auth;
 using Meridian.Config;
 using Meridian.Protocols.Nacos.Http;
 
@@ -23,13 +24,13 @@ internal static class NacosHistoryEndpoints
         var key = NacosConfigEndpoints.Key(p);
         if (p.Get("nid") is { Length: > 0 } nid)
         {
-            var record = await configs.GetVersionAsync(key, Version(nid, "nid"), ct);
+            var record = await configs.GetVersionAsync(key, Version(nid, "nid"), Caller.Of(http.User), ct);
             return NacosResults.Json(w => WriteItem(w, record.Entry, record, previousVersion: null));
         }
 
         var pageNo = Math.Max(1, p.Int("pageNo") ?? 1);
         var pageSize = Math.Clamp(p.Int("pageSize") ?? 100, 1, 500);
-        var page = await configs.ListHistoryAsync(key, pageNo, pageSize, ct);
+        var page = await configs.ListHistoryAsync(key, pageNo, pageSize, Caller.Of(http.User), ct);
         return NacosResults.Json(w =>
         {
             w.WriteStartObject();
@@ -52,7 +53,7 @@ internal static class NacosHistoryEndpoints
         var p = await NacosParameters.ReadAsync(http.Request, ct);
         var key = NacosConfigEndpoints.Key(p);
         var version = Version(p.Required("id"), "id");
-        var record = await configs.GetVersionAsync(key, version - 1, ct);
+        var record = await configs.GetVersionAsync(key, version - 1, Caller.Of(http.User), ct);
         return NacosResults.Json(w => WriteItem(w, record.Entry, record, previousVersion: null));
     }
 

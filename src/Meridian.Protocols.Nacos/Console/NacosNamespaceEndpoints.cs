@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Meridian.Auth;
 using Meridian.Config;
 using Meridian.Namespaces;
 using Meridian.Naming;
@@ -40,7 +41,7 @@ internal static class NacosNamespaceEndpoints
             return NacosResults.Json(w => WriteNamespace(w, one, CountConfigs(configs), withDescription: true));
         }
 
-        var all = catalog.List();
+        var all = catalog.List(Caller.Of(http.User));
         var counts = CountConfigs(configs);
         return NacosResults.Json(w =>
         {
@@ -70,7 +71,7 @@ internal static class NacosNamespaceEndpoints
 
         try
         {
-            await namespaceCommands.CreateAsync(new NamespaceInfo(id, name, p.Get("namespaceDesc") ?? ""), ct);
+            await namespaceCommands.CreateAsync(new NamespaceInfo(id, name, p.Get("namespaceDesc") ?? ""), Caller.Of(http.User), ct);
         }
         catch (ConflictException)
         {
@@ -85,7 +86,7 @@ internal static class NacosNamespaceEndpoints
         var p = await NacosParameters.ReadAsync(http.Request, ct);
         var id = NacosNamespace.Id(p.Required("namespace"));
         var current = catalog.Get(id) ?? throw new NacosException(StatusCodes.Status404NotFound, $"namespace {id} does not exist.");
-        await namespaceCommands.UpdateAsync(current with { Name = p.Required("namespaceShowName"), Description = p.Get("namespaceDesc") ?? current.Description }, ct);
+        await namespaceCommands.UpdateAsync(current with { Name = p.Required("namespaceShowName"), Description = p.Get("namespaceDesc") ?? current.Description }, Caller.Of(http.User), ct);
         return NacosResults.True;
     }
 
@@ -95,7 +96,7 @@ internal static class NacosNamespaceEndpoints
         var id = NacosNamespace.Id(p.Required("namespaceId"));
         try
         {
-            await namespaceCommands.DeleteAsync(id, ct);
+            await namespaceCommands.DeleteAsync(id, Caller.Of(http.User), ct);
         }
         catch (ConflictException e)
         {

@@ -27,6 +27,9 @@ internal sealed class NacosErrorFilter(bool configStyle) : IEndpointFilter
             {
                 NotFoundException => StatusCodes.Status404NotFound,
                 StorageUnavailableException => StatusCodes.Status503ServiceUnavailable,
+                UnauthenticatedException => StatusCodes.Status401Unauthorized,
+                AccessDeniedException => StatusCodes.Status403Forbidden,
+                TooManyRequestsException => StatusCodes.Status429TooManyRequests,
 
                 // Nacos reports a clash (service exists, instances remain) as a bad request; 409 would make clients retry.
                 _ => StatusCodes.Status400BadRequest,

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using Meridian.Auth;
 using Meridian.Namespaces;
 using Meridian.Naming;
 using Meridian.Protocols.Nacos.Http;
@@ -31,11 +32,11 @@ internal static class NacosInstanceEndpoints
         var p = await NacosParameters.ReadAsync(http.Request, ct);
         var key = NacosServiceName.Key(p, NacosNamespace.Id(p.Get("namespaceId")));
         var registration = ReadRegistration(p);
-        await namespaceCommands.EnsureAsync(key.Namespace, ct);
+        await namespaceCommands.EnsureAsync(key.Namespace, Caller.Of(http.User), ct);
 
         // Nacos keys an instance by ip:port:cluster; one registered by another protocol under its own id is the same instance.
         var existing = NacosInstanceLocator.Find(registry.GetService(key), registration.Ip, registration.Port, registration.Cluster!);
-        await commands.RegisterAsync(key, registration with { InstanceId = existing?.InstanceId }, ct);
+        await commands.RegisterAsync(key, registration with { InstanceId = existing?.InstanceId }, Caller.Of(http.User), ct);
         return NacosResults.Ok;
     }
 
@@ -48,7 +49,7 @@ internal static class NacosInstanceEndpoints
         {
             try
             {
-                await commands.DeregisterAsync(key, instance.InstanceId, ct);
+                await commands.DeregisterAsync(key, instance.InstanceId, Caller.Of(http.User), ct);
             }
             catch (NotFoundException)
             {
@@ -72,8 +73,8 @@ internal static class NacosInstanceEndpoints
             throw new NacosException(StatusCodes.Status400BadRequest, $"instance not exist: {registration.Ip}:{registration.Port} in {key.GroupedName}");
         }
 
-        await namespaceCommands.EnsureAsync(key.Namespace, ct);
-        await commands.RegisterAsync(key, registration with { InstanceId = existing?.InstanceId }, ct);
+        await namespaceCommands.EnsureAsync(key.Namespace, Caller.Of(http.User), ct);
+        await commands.RegisterAsync(key, registration with { InstanceId = existing?.InstanceId }, Caller.Of(http.User), ct);
         return NacosResults.Ok;
     }
 
@@ -90,7 +91,7 @@ internal static class NacosInstanceEndpoints
             Enabled = p.Bool("enabled") ?? p.Bool("enable"),
             Metadata = NacosMetadata.Parse(p.Get("metadata")),
         };
-        await commands.UpdateInstanceAsync(key, existing.InstanceId, patch, ct);
+        await commands.UpdateInstanceAsync(key, existing.InstanceId, patch, Caller.Of(http.User), ct);
         return NacosResults.Ok;
     }
 
@@ -101,7 +102,7 @@ internal static class NacosInstanceEndpoints
         var ip = p.Required("ip");
         var port = p.RequiredInt("port");
         var cluster = NacosInstanceLocator.Cluster(p.Get("cluster") ?? p.Get("clusterName"));
-        var snapshot = registry.GetService(key)
+        var snapshot = registry.GetService(key, Caller.Of(http.User))
             ?? throw new NacosException(StatusCodes.Status404NotFound, $"no service {key.GroupedName} found!");
         var instance = NacosInstanceLocator.Find(snapshot, ip, port, cluster)
             ?? throw new NacosException(StatusCodes.Status404NotFound, "no matched ip found!");
@@ -143,6 +144,7 @@ internal static class NacosInstanceEndpoints
             errors.ThrowIfAny();
         }
 
+        Caller.Of(http.User).Demand(key, AccessActions.Read);
         var cacheTime = options.Value.PollCacheTime;
         var udpPort = p.Int("udpPort") ?? 0;
         if (options.Value.UdpPush && udpPort is > 0 and <= IPEndPoint.MaxPort && http.Connection.RemoteIpAddress is { } remote)
@@ -165,7 +167,7 @@ internal static class NacosInstanceEndpoints
         var (ip, port, cluster) = beat is null ? Address(p) : (beat.Ip, beat.Port, beat.Cluster);
 
         var instance = NacosInstanceLocator.Find(registry.GetService(key), ip, port, cluster);
-        if (instance is null || !await commands.HeartbeatAsync(key, instance.InstanceId, ct))
+        if (instance is null || !await commands.HeartbeatAsync(key, instance.InstanceId, Caller.Of(http.User), ct))
         {
             if (beat is null)
             {
@@ -173,8 +175,8 @@ internal static class NacosInstanceEndpoints
             }
 
             // A full beat carries the instance: re-register it, so a client heals after an expiry or a server restart.
-            await namespaceCommands.EnsureAsync(key.Namespace, ct);
-            instance = await commands.RegisterAsync(key, beat.ToRegistration(instance?.InstanceId), ct);
+            await namespaceCommands.EnsureAsync(key.Namespace, Caller.Of(http.User), ct);
+            instance = await commands.RegisterAsync(key, beat.ToRegistration(instance?.InstanceId), Caller.Of(http.User), ct);
         }
 
         return BeatReply(commands, instance, BeatOk);

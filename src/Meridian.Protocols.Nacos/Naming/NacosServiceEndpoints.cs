@@ -1,3 +1,4 @@
+using Meridian.Auth;
 using Meridian.Namespaces;
 using Meridian.Naming;
 using Meridian.Protocols.Nacos.Http;
@@ -30,8 +31,8 @@ internal static class NacosServiceEndpoints
             throw new NacosException(StatusCodes.Status400BadRequest, $"specified service already exists, serviceName : {key.GroupedName}");
         }
 
-        await namespaceCommands.EnsureAsync(key.Namespace, ct);
-        await commands.UpsertServiceAsync(key, ReadDefinition(p, ServiceDefinition.Default), ct);
+        await namespaceCommands.EnsureAsync(key.Namespace, Caller.Of(http.User), ct);
+        await commands.UpsertServiceAsync(key, ReadDefinition(p, ServiceDefinition.Default), Caller.Of(http.User), ct);
         return NacosResults.Ok;
     }
 
@@ -41,7 +42,7 @@ internal static class NacosServiceEndpoints
         var key = NacosServiceName.Key(p, NacosNamespace.Id(p.Get("namespaceId")));
         p.Required("protectThreshold");
         var current = registry.GetService(key) ?? throw NotExist(key);
-        await commands.UpsertServiceAsync(key, ReadDefinition(p, current.Definition), ct);
+        await commands.UpsertServiceAsync(key, ReadDefinition(p, current.Definition), Caller.Of(http.User), ct);
         return NacosResults.Ok;
     }
 
@@ -54,7 +55,7 @@ internal static class NacosServiceEndpoints
             throw NotExist(key);
         }
 
-        await commands.DeleteServiceAsync(key, ct);
+        await commands.DeleteServiceAsync(key, Caller.Of(http.User), ct);
         return NacosResults.Ok;
     }
 
@@ -62,7 +63,7 @@ internal static class NacosServiceEndpoints
     {
         var p = await NacosParameters.ReadAsync(http.Request, ct);
         var key = NacosServiceName.Key(p, NacosNamespace.Id(p.Get("namespaceId")));
-        var snapshot = registry.GetService(key)
+        var snapshot = registry.GetService(key, Caller.Of(http.User))
             ?? throw new NacosException(StatusCodes.Status404NotFound, $"service not found: {key.GroupedName}");
         var clusters = snapshot.Instances.Select(i => i.Cluster).Concat(snapshot.Definition.Clusters.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
         return NacosResults.Json(w =>
@@ -107,7 +108,7 @@ internal static class NacosServiceEndpoints
         }
 
         var group = p.Get("groupName") is { Length: > 0 } g ? g : ServiceKey.DefaultGroup;
-        var page = registry.ListServices(ns, group, null, pageNo, pageSize);
+        var page = registry.ListServices(ns, group, null, pageNo, pageSize, Caller.Of(http.User));
         return NacosResults.Json(w =>
         {
             w.WriteStartObject();

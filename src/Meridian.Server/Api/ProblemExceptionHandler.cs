@@ -23,6 +23,9 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems) :
             },
             NotFoundException e => new ProblemDetails { Status = StatusCodes.Status404NotFound, Title = "Not found.", Detail = e.Message },
             ConflictException e => new ProblemDetails { Status = StatusCodes.Status409Conflict, Title = "Conflict.", Detail = e.Message },
+            UnauthenticatedException e => new ProblemDetails { Status = StatusCodes.Status401Unauthorized, Title = "Authentication required.", Detail = e.Message },
+            AccessDeniedException e => new ProblemDetails { Status = StatusCodes.Status403Forbidden, Title = "Forbidden.", Detail = e.Message },
+            TooManyRequestsException e => TooMany(httpContext, e),
             StorageUnavailableException e => new ProblemDetails { Status = StatusCodes.Status503ServiceUnavailable, Title = "The store cannot take writes now.", Detail = e.Message },
             BadHttpRequestException e => Unreadable(e),
             _ => null,
@@ -50,6 +53,12 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems) :
             StatusCodes.Status415UnsupportedMediaType => "Send the body as JSON with 'Content-Type: application/json'.",
             _ => null,
         };
+    }
+
+    private static ProblemDetails TooMany(HttpContext http, TooManyRequestsException e)
+    {
+        http.Response.Headers.RetryAfter = ((int)Math.Ceiling(e.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return new ProblemDetails { Status = StatusCodes.Status429TooManyRequests, Title = "Too many requests.", Detail = e.Message };
     }
 
     private static ProblemDetails Unreadable(BadHttpRequestException e)

@@ -1,4 +1,5 @@
 using Meridian.Server.Api;
+using Meridian.Server.Api.Auth;
 using Meridian.Server.Api.Config;
 using Meridian.Server.Api.Naming;
 using Meridian.Server.Auth;
@@ -47,14 +48,17 @@ public static partial class MeridianServer
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseAuthentication();
         app.UseAuthorization();
 
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+        // Public on purpose: load balancers and orchestrators probe these without credentials. Nothing else is.
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
         app.MapOpenApi();
         app.MapScalarApiReference("/docs");
 
         var api = app.MapGroup("/v1").RequireAuthorization(MeridianAuthorization.Policy);
+        api.MapAuthEndpoints();
         api.MapNamespaceEndpoints();
         api.MapServiceEndpoints();
         api.MapInstanceEndpoints();
@@ -70,6 +74,7 @@ public static partial class MeridianServer
     private static void LogStarted(WebApplication app)
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Meridian.Server");
+        MeridianAuthorization.CheckServedAddresses(app, logger);
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
         var grpc = app.Services.GetRequiredService<Meridian.Protocols.Native.GrpcEndpoint>().EndPoint;
         if (grpc is not null)

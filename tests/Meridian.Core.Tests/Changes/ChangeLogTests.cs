@@ -1,3 +1,4 @@
+using Meridian.Auth;
 using Meridian.Changes;
 using Meridian.Config;
 using Meridian.Core.Tests.Infrastructure;
@@ -79,7 +80,7 @@ public sealed class ChangeLogTests
         var seen = core.Log.Revision;
         await core.RegisterAsync(Svc, "10.0.0.2");
         await core.RegisterAsync(CoreHost.Service("other"), "10.0.0.3");
-        await core.Commands.DeregisterAsync(Svc, "10.0.0.1#80#DEFAULT#DEFAULT_GROUP@@svc", Ct);
+        await core.Commands.DeregisterAsync(Svc, "10.0.0.1#80#DEFAULT#DEFAULT_GROUP@@svc", Caller.System, Ct);
 
         var missed = core.Log.Window.ReadAfter(seen, c => c is InstanceSaved { Key.Name: "svc" } or InstanceRemoved { Key.Name: "svc" }, 100);
         Assert.NotNull(missed);
@@ -133,10 +134,10 @@ public sealed class ChangeLogTests
     public async Task Deleting_a_namespace_that_still_holds_something_is_refused_in_the_core()
     {
         await using var core = await CoreHost.StartAsync();
-        await core.NamespaceCommands.CreateAsync(new Meridian.Namespaces.NamespaceInfo("dev", "dev", ""), Ct);
+        await core.NamespaceCommands.CreateAsync(new Meridian.Namespaces.NamespaceInfo("dev", "dev", ""), Caller.System, Ct);
         await core.RegisterAsync(CoreHost.Service("svc", "dev"), "10.0.0.1");
 
-        var error = await Assert.ThrowsAsync<ConflictException>(() => core.NamespaceCommands.DeleteAsync("dev", Ct));
+        var error = await Assert.ThrowsAsync<ConflictException>(() => core.NamespaceCommands.DeleteAsync("dev", Caller.System, Ct));
 
         Assert.Contains("1 service(s)", error.Message, StringComparison.Ordinal);
         Assert.True(core.Namespaces.Exists("dev"));

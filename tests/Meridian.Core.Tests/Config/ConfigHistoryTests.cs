@@ -1,3 +1,4 @@
+using Meridian.Auth;
 using Meridian.Core.Tests.Infrastructure;
 using Meridian.Config;
 using Meridian.Validation;
@@ -14,16 +15,16 @@ public sealed class ConfigHistoryTests
         await using var f = await CoreHost.StartAsync();
         await f.PublishAsync("app.txt", "one");
         await f.PublishAsync("app.txt", "two");
-        await f.ConfigCommands.DeleteAsync(CoreHost.Config("app.txt"), new ConfigAuthor("bob", "10.0.0.9"), Ct);
+        await f.ConfigCommands.DeleteAsync(CoreHost.Config("app.txt"), new Caller("bob", CallerKind.User, isAdmin: true, [], "10.0.0.9"), Ct);
 
-        var page = await f.ConfigCommands.ListHistoryAsync(CoreHost.Config("app.txt"), 1, 10, Ct);
+        var page = await f.ConfigCommands.ListHistoryAsync(CoreHost.Config("app.txt"), 1, 10, Caller.System, Ct);
 
         Assert.Equal(3, page.Total);
         Assert.Equal([3L, 2L, 1L], page.Items.Select(e => e.Version));
         Assert.Equal([ConfigOperation.Delete, ConfigOperation.Publish, ConfigOperation.Publish], page.Items.Select(e => e.Operation));
         Assert.Equal(("bob", "10.0.0.9"), (page.Items[0].User, page.Items[0].SourceAddress));
         Assert.Equal(("alice", "10.0.0.7"), (page.Items[2].User, page.Items[2].SourceAddress));
-        Assert.Equal("two", (await f.ConfigCommands.GetVersionAsync(CoreHost.Config("app.txt"), 3, Ct)).Content);
+        Assert.Equal("two", (await f.ConfigCommands.GetVersionAsync(CoreHost.Config("app.txt"), 3, Caller.System, Ct)).Content);
     }
 
     [Fact]
@@ -37,7 +38,7 @@ public sealed class ConfigHistoryTests
 
         Assert.Equal((3L, "a: 1\n", v1.Md5), (rolled.Version, rolled.Content, rolled.Md5));
         Assert.Equal(["t1"], rolled.Tags);
-        var latest = (await f.ConfigCommands.ListHistoryAsync(CoreHost.Config("app.yaml"), 1, 1, Ct)).Items[0];
+        var latest = (await f.ConfigCommands.ListHistoryAsync(CoreHost.Config("app.yaml"), 1, 1, Caller.System, Ct)).Items[0];
         Assert.Equal(ConfigOperation.Rollback, latest.Operation);
     }
 
@@ -63,7 +64,7 @@ public sealed class ConfigHistoryTests
         await f.PublishAsync("app.properties", "a=1\nb=2\nc=3\n");
         await f.PublishAsync("app.properties", "a=1\nb=20\nc=3\nd=4\n");
 
-        var diff = await f.ConfigCommands.DiffAsync(CoreHost.Config("app.properties"), 1, null, Ct);
+        var diff = await f.ConfigCommands.DiffAsync(CoreHost.Config("app.properties"), 1, null, Caller.System, Ct);
 
         Assert.Equal((1L, 2L), (diff.From, diff.To));
         var lines = diff.Unified.ReplaceLineEndings("\n").Split('\n');
@@ -81,10 +82,10 @@ public sealed class ConfigHistoryTests
         await f.PublishAsync("a.txt", "other");
         await f.PublishAsync("a.txt", "same");
 
-        var diff = await f.ConfigCommands.DiffAsync(CoreHost.Config("a.txt"), 1, 3, Ct);
+        var diff = await f.ConfigCommands.DiffAsync(CoreHost.Config("a.txt"), 1, 3, Caller.System, Ct);
         Assert.True(diff.Identical);
         Assert.Equal("", diff.Unified);
-        Assert.False((await f.ConfigCommands.DiffAsync(CoreHost.Config("a.txt"), 1, 2, Ct)).Identical);
+        Assert.False((await f.ConfigCommands.DiffAsync(CoreHost.Config("a.txt"), 1, 2, Caller.System, Ct)).Identical);
     }
 
     [Fact]
@@ -114,7 +115,7 @@ public sealed class ConfigHistoryTests
         Assert.All(removed.Take(240), r => Assert.Equal(0, r));
         Assert.Equal(1, removed[240]);
         Assert.Equal(f.Time.GetUtcNow() - TimeSpan.FromDays(30), f.Store.Purges[^1]);
-        var left = await f.ConfigCommands.ListHistoryAsync(CoreHost.Config("a.txt"), 1, 10, Ct);
+        var left = await f.ConfigCommands.ListHistoryAsync(CoreHost.Config("a.txt"), 1, 10, Caller.System, Ct);
         Assert.Equal([2L], left.Items.Select(e => e.Version));
         await cleanup.StopAsync(Ct);
     }

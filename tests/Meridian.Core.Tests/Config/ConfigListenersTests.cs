@@ -1,6 +1,7 @@
 using Meridian.Core.Tests.Infrastructure;
 using Meridian.Config;
 using Meridian.Config.Listening;
+using Meridian.Auth;
 
 namespace Meridian.Core.Tests.Config;
 
@@ -15,10 +16,10 @@ public sealed class ConfigListenersTests
         await using var f = await CoreHost.StartAsync();
         var item = await f.PublishAsync("a.txt", "x");
 
-        var changed = await f.Listeners.WaitAsync([new(CoreHost.Config("a.txt"), ""), new(CoreHost.Config("b.txt"), "")], Hold, "c1", "1.2.3.4:5", Ct);
+        var changed = await f.Listeners.WaitAsync([new(CoreHost.Config("a.txt"), ""), new(CoreHost.Config("b.txt"), "")], Hold, "c1", "1.2.3.4:5", Caller.System, Ct);
 
         Assert.Equal([new ListenedConfig(CoreHost.Config("a.txt"), item.Md5)], changed);
-        Assert.Empty(f.Listeners.ListenersOf(CoreHost.Config("a.txt")));
+        Assert.Empty(f.Listeners.ListenersOf(CoreHost.Config("a.txt"), Caller.System));
     }
 
     [Fact]
@@ -27,10 +28,10 @@ public sealed class ConfigListenersTests
         await using var f = await CoreHost.StartAsync();
         var v1 = await f.PublishAsync("a.txt", "one");
         var held = f.Listeners.Held.WaitAsync(_ => true, Ct);
-        var poll = f.Listeners.WaitAsync([new(CoreHost.Config("a.txt"), v1.Md5)], Hold, "c1", "1.2.3.4:5", Ct);
+        var poll = f.Listeners.WaitAsync([new(CoreHost.Config("a.txt"), v1.Md5)], Hold, "c1", "1.2.3.4:5", Caller.System, Ct);
         var listener = await held;
 
-        var info = Assert.Single(f.Listeners.ListenersOf(CoreHost.Config("a.txt")));
+        var info = Assert.Single(f.Listeners.ListenersOf(CoreHost.Config("a.txt"), Caller.System));
         Assert.Equal(("c1", "1.2.3.4:5", v1.Md5, f.Time.GetUtcNow()), (info.ClientId, info.Address, info.Md5, info.Since));
         Assert.Equal("c1", listener.ClientId);
         Assert.False(poll.IsCompleted);
@@ -38,7 +39,7 @@ public sealed class ConfigListenersTests
         var v2 = await f.PublishAsync("a.txt", "two");
 
         Assert.Equal([new ListenedConfig(CoreHost.Config("a.txt"), v2.Md5)], await poll);
-        Assert.Empty(f.Listeners.ListenersOf(CoreHost.Config("a.txt")));
+        Assert.Empty(f.Listeners.ListenersOf(CoreHost.Config("a.txt"), Caller.System));
     }
 
     [Fact]
@@ -46,13 +47,13 @@ public sealed class ConfigListenersTests
     {
         await using var f = await CoreHost.StartAsync();
         var held = f.Listeners.Held.WaitAsync(_ => true, Ct);
-        var poll = f.Listeners.WaitAsync([new(CoreHost.Config("new.txt"), "")], Hold, "c1", "a", Ct);
+        var poll = f.Listeners.WaitAsync([new(CoreHost.Config("new.txt"), "")], Hold, "c1", "a", Caller.System, Ct);
         await held;
         var created = await f.PublishAsync("new.txt", "x");
         Assert.Equal(created.Md5, Assert.Single(await poll).Md5);
 
         held = f.Listeners.Held.WaitAsync(_ => true, Ct);
-        poll = f.Listeners.WaitAsync([new(CoreHost.Config("new.txt"), created.Md5)], Hold, "c1", "a", Ct);
+        poll = f.Listeners.WaitAsync([new(CoreHost.Config("new.txt"), created.Md5)], Hold, "c1", "a", Caller.System, Ct);
         await held;
         await f.ConfigCommands.DeleteAsync(CoreHost.Config("new.txt"), CoreHost.Alice, Ct);
         Assert.Equal("", Assert.Single(await poll).Md5);
@@ -64,7 +65,7 @@ public sealed class ConfigListenersTests
         await using var f = await CoreHost.StartAsync();
         var a = await f.PublishAsync("a.txt", "a");
         var held = f.Listeners.Held.WaitAsync(_ => true, Ct);
-        var poll = f.Listeners.WaitAsync([new(CoreHost.Config("a.txt"), a.Md5)], Hold, "c1", "a", Ct);
+        var poll = f.Listeners.WaitAsync([new(CoreHost.Config("a.txt"), a.Md5)], Hold, "c1", "a", Caller.System, Ct);
         await held;
 
         await f.PublishAsync("b.txt", "b");
@@ -79,14 +80,14 @@ public sealed class ConfigListenersTests
     {
         await using var f = await CoreHost.StartAsync();
         var held = f.Listeners.Held.WaitAsync(_ => true, Ct);
-        var poll = f.Listeners.WaitAsync([new(CoreHost.Config("a.txt"), "")], TimeSpan.FromSeconds(10), "c1", "a", Ct);
+        var poll = f.Listeners.WaitAsync([new(CoreHost.Config("a.txt"), "")], TimeSpan.FromSeconds(10), "c1", "a", Caller.System, Ct);
         await held;
 
         f.Time.Advance(TimeSpan.FromSeconds(9));
         Assert.False(poll.IsCompleted);
         f.Time.Advance(TimeSpan.FromSeconds(1));
         Assert.Empty(await poll);
-        Assert.Empty(f.Listeners.ListenersOf(CoreHost.Config("a.txt")));
+        Assert.Empty(f.Listeners.ListenersOf(CoreHost.Config("a.txt"), Caller.System));
     }
 
     [Fact]
@@ -95,13 +96,13 @@ public sealed class ConfigListenersTests
         await using var f = await CoreHost.StartAsync();
         using var cts = new CancellationTokenSource();
         var held = f.Listeners.Held.WaitAsync(_ => true, Ct);
-        var poll = f.Listeners.WaitAsync([new(CoreHost.Config("a.txt"), "")], Hold, "c1", "a", cts.Token);
+        var poll = f.Listeners.WaitAsync([new(CoreHost.Config("a.txt"), "")], Hold, "c1", "a", Caller.System, cts.Token);
         await held;
 
         await cts.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => poll);
-        Assert.Empty(f.Listeners.ListenersOf(CoreHost.Config("a.txt")));
+        Assert.Empty(f.Listeners.ListenersOf(CoreHost.Config("a.txt"), Caller.System));
     }
 
     [Fact]
@@ -109,13 +110,13 @@ public sealed class ConfigListenersTests
     {
         await using var f = await CoreHost.StartAsync();
         var held = f.Listeners.Held.WaitAsync(_ => true, Ct);
-        var poll = f.Listeners.WaitAsync([new(CoreHost.Config("a.txt"), "")], Hold, "c1", "a", Ct);
+        var poll = f.Listeners.WaitAsync([new(CoreHost.Config("a.txt"), "")], Hold, "c1", "a", Caller.System, Ct);
         await held;
 
         f.Listeners.ReleaseAll();
 
         Assert.Empty(await poll);
-        Assert.True(f.Listeners.WaitAsync([new(CoreHost.Config("a.txt"), "")], Hold, "c2", "a", Ct).IsCompleted);
+        Assert.True(f.Listeners.WaitAsync([new(CoreHost.Config("a.txt"), "")], Hold, "c2", "a", Caller.System, Ct).IsCompleted);
     }
 
     [Theory]
@@ -144,15 +145,15 @@ public sealed class ConfigListenersTests
             }
         });
         var polls = Enumerable.Range(0, 500)
-            .Select(i => f.Listeners.WaitAsync([new(CoreHost.Config("a.txt"), v1.Md5)], Hold, $"c{i}", "a", Ct))
+            .Select(i => f.Listeners.WaitAsync([new(CoreHost.Config("a.txt"), v1.Md5)], Hold, $"c{i}", "a", Caller.System, Ct))
             .ToList();
         await allHeld.Task.WaitAsync(Ct);
-        Assert.Equal(500, f.Listeners.ListenersOf(CoreHost.Config("a.txt")).Count);
+        Assert.Equal(500, f.Listeners.ListenersOf(CoreHost.Config("a.txt"), Caller.System).Count);
 
         await f.PublishAsync("a.txt", "two");
 
         var answers = await Task.WhenAll(polls);
         Assert.All(answers, a => Assert.Single(a));
-        Assert.Empty(f.Listeners.ListenersOf(CoreHost.Config("a.txt")));
+        Assert.Empty(f.Listeners.ListenersOf(CoreHost.Config("a.txt"), Caller.System));
     }
 }

@@ -1,3 +1,4 @@
+using Meridian.Auth;
 using Meridian.Core.Tests.Infrastructure;
 using Meridian.Config;
 using Meridian.Validation;
@@ -166,14 +167,14 @@ public sealed class ConfigServiceTests
         await f.ConfigCommands.PublishAsync(key("user-dev.yaml", "B"), new ConfigDraft("db: MySQL 8"), CoreHost.Alice, Ct);
 
         string[] Ids(ConfigPage page) => [.. page.Items.Select(i => $"{i.Key.Group}/{i.Key.DataId}")];
-        Assert.Equal(["A/user-dev.yaml", "A/user-prod.yaml", "B/user-dev.yaml"], Ids(f.Configs.Search(new("public", DataId: "user*"))));
-        Assert.Equal(["A/user-dev.yaml", "B/order-dev.yaml", "B/user-dev.yaml"], Ids(f.Configs.Search(new("public", DataId: "*-dev.*"))));
-        Assert.Equal(["A/user-dev.yaml"], Ids(f.Configs.Search(new("public", Tags: ["dev", "db"]))));
-        Assert.Equal(["A/user-dev.yaml", "B/user-dev.yaml"], Ids(f.Configs.Search(new("public", ContentContains: "mysql"))));
-        Assert.Equal(["B/order-dev.yaml", "B/user-dev.yaml"], Ids(f.Configs.Search(new("public", Group: "B"))));
-        Assert.Empty(f.Configs.Search(new("public", DataId: "user")).Items);
+        Assert.Equal(["A/user-dev.yaml", "A/user-prod.yaml", "B/user-dev.yaml"], Ids(f.Configs.Search(new("public", DataId: "user*"), Caller.System)));
+        Assert.Equal(["A/user-dev.yaml", "B/order-dev.yaml", "B/user-dev.yaml"], Ids(f.Configs.Search(new("public", DataId: "*-dev.*"), Caller.System)));
+        Assert.Equal(["A/user-dev.yaml"], Ids(f.Configs.Search(new("public", Tags: ["dev", "db"]), Caller.System)));
+        Assert.Equal(["A/user-dev.yaml", "B/user-dev.yaml"], Ids(f.Configs.Search(new("public", ContentContains: "mysql"), Caller.System)));
+        Assert.Equal(["B/order-dev.yaml", "B/user-dev.yaml"], Ids(f.Configs.Search(new("public", Group: "B"), Caller.System)));
+        Assert.Empty(f.Configs.Search(new("public", DataId: "user"), Caller.System).Items);
 
-        var page2 = f.Configs.Search(new("public", PageNo: 2, PageSize: 3));
+        var page2 = f.Configs.Search(new("public", PageNo: 2, PageSize: 3), Caller.System);
         Assert.Equal(4, page2.Total);
         Assert.Equal(["B/user-dev.yaml"], Ids(page2));
     }

@@ -1,3 +1,4 @@
+using Meridian.Auth;
 using Meridian.Changes;
 using Meridian.Config;
 using Meridian.Config.Listening;
@@ -44,7 +45,7 @@ internal sealed class CoreHost : IAsyncDisposable
     public T Get<T>()
         where T : notnull => _services.GetRequiredService<T>();
 
-    public static ConfigAuthor Alice { get; } = new("alice", "10.0.0.7");
+    public static Caller Alice { get; } = new("alice", CallerKind.User, isAdmin: true, [], "10.0.0.7");
 
     /// <param name="store">Another host's store, to start again on the same data as after a restart.</param>
     /// <param name="settings">Configuration, as the server would bind it (<c>Meridian:Registry:DeleteTimeout</c>, ...).</param>
@@ -73,7 +74,7 @@ internal sealed class CoreHost : IAsyncDisposable
     public static ConfigKey Config(string dataId, string group = ConfigKey.DefaultGroup, string ns = "public") => new(ns, group, dataId);
 
     public Task<Instance> RegisterAsync(ServiceKey key, string ip, int port = 80, bool ephemeral = true, string? owner = null) =>
-        Commands.RegisterAsync(key, new InstanceRegistration { Ip = ip, Port = port, Ephemeral = ephemeral }, owner, TestContext.Current.CancellationToken);
+        Commands.RegisterAsync(key, new InstanceRegistration { Ip = ip, Port = port, Ephemeral = ephemeral }, owner, Caller.System, TestContext.Current.CancellationToken);
 
     public Task<ConfigItem> PublishAsync(string dataId, string content, ConfigType? type = null, string? expectedMd5 = null) =>
         ConfigCommands.PublishAsync(Config(dataId), new ConfigDraft(content, type, ExpectedMd5: expectedMd5), Alice, TestContext.Current.CancellationToken);

@@ -1,3 +1,4 @@
+using Meridian.Auth;
 using Meridian.Changes;
 using Meridian.Core.Tests.Infrastructure;
 using Meridian.Naming;
@@ -19,7 +20,7 @@ public sealed class RegistryCommandsTests
 
         await core.RegisterAsync(Svc, "10.0.0.1");
         await core.RegisterAsync(Svc, "10.0.0.2");
-        await core.Commands.UpdateInstanceAsync(Svc, "10.0.0.1#80#DEFAULT#DEFAULT_GROUP@@svc", new InstancePatch { Weight = 5 }, Ct);
+        await core.Commands.UpdateInstanceAsync(Svc, "10.0.0.1#80#DEFAULT#DEFAULT_GROUP@@svc", new InstancePatch { Weight = 5 }, Caller.System, Ct);
 
         Assert.Equal(3, changes.Count);
         Assert.True(changes.Zip(changes.Skip(1)).All(p => p.Second.Revision > p.First.Revision));
@@ -49,11 +50,11 @@ public sealed class RegistryCommandsTests
     {
         await using var a = await CoreHost.StartAsync();
         await using var b = await CoreHost.StartAsync();
-        await a.Commands.RegisterAsync(Svc, new InstanceRegistration { Ip = "10.0.0.1", Port = 80, Weight = 2 }, Ct);
-        await b.Commands.RegisterAsync(Svc, new InstanceRegistration { Ip = "10.0.0.1", Port = 80, Weight = 1 }, Ct);
+        await a.Commands.RegisterAsync(Svc, new InstanceRegistration { Ip = "10.0.0.1", Port = 80, Weight = 2 }, Caller.System, Ct);
+        await b.Commands.RegisterAsync(Svc, new InstanceRegistration { Ip = "10.0.0.1", Port = 80, Weight = 1 }, Caller.System, Ct);
         Assert.NotEqual(a.Registry.GetService(Svc)!.Checksum, b.Registry.GetService(Svc)!.Checksum);
 
-        await b.Commands.UpdateInstanceAsync(Svc, "10.0.0.1#80#DEFAULT#DEFAULT_GROUP@@svc", new InstancePatch { Weight = 2 }, Ct);
+        await b.Commands.UpdateInstanceAsync(Svc, "10.0.0.1#80#DEFAULT#DEFAULT_GROUP@@svc", new InstancePatch { Weight = 2 }, Caller.System, Ct);
         Assert.Equal(a.Registry.GetService(Svc)!.Checksum, b.Registry.GetService(Svc)!.Checksum);
     }
 
@@ -64,8 +65,8 @@ public sealed class RegistryCommandsTests
         await core.Commands.RegisterAsync(Svc, new InstanceRegistration
         {
             Ip = "10.0.0.1", Port = 80, Metadata = new Dictionary<string, string> { ["zone"] = "ä", ["app"] = "x" },
-        }, Ct);
-        await core.Commands.RegisterAsync(Svc, new InstanceRegistration { Ip = "10.0.0.2", Port = 81, Weight = 2.5 }, Ct);
+        }, Caller.System, Ct);
+        await core.Commands.RegisterAsync(Svc, new InstanceRegistration { Ip = "10.0.0.2", Port = 81, Weight = 2.5 }, Caller.System, Ct);
 
         // id|ip|port|weight|healthy enabled ephemeral|cluster|metadata sorted by key, one line per instance, UTF-8.
         Assert.Equal("78035c103926e5243b709a14b1ed321c", core.Registry.GetService(Svc)!.Checksum);
@@ -92,7 +93,7 @@ public sealed class RegistryCommandsTests
     public async Task Weight_zero_instance_is_not_serving()
     {
         await using var core = await CoreHost.StartAsync();
-        var instance = await core.Commands.RegisterAsync(Svc, new InstanceRegistration { Ip = "10.0.0.1", Port = 80, Weight = 0 }, Ct);
+        var instance = await core.Commands.RegisterAsync(Svc, new InstanceRegistration { Ip = "10.0.0.1", Port = 80, Weight = 0 }, Caller.System, Ct);
         Assert.False(instance.IsServing);
     }
 
@@ -105,7 +106,7 @@ public sealed class RegistryCommandsTests
         var before = core.Registry.GetService(other);
 
         await Parallel.ForAsync(0, 200, Ct, async (i, ct) =>
-            await core.Commands.RegisterAsync(Svc, new InstanceRegistration { Ip = $"10.1.{i / 200}.{i % 200 + 1}", Port = 80 }, ct));
+            await core.Commands.RegisterAsync(Svc, new InstanceRegistration { Ip = $"10.1.{i / 200}.{i % 200 + 1}", Port = 80 }, Caller.System, ct));
 
         Assert.Equal(200, core.Registry.GetService(Svc)!.Instances.Length);
         Assert.Same(before, core.Registry.GetService(other));
@@ -139,7 +140,7 @@ public sealed class RegistryCommandsTests
         await core.Commands.SweepExpiredAsync(Ct);
         Assert.False(core.Registry.GetService(Svc)!.Find(instance.InstanceId)!.Healthy);
 
-        Assert.True(await core.Commands.HeartbeatAsync(Svc, instance.InstanceId, Ct));
+        Assert.True(await core.Commands.HeartbeatAsync(Svc, instance.InstanceId, Caller.System, Ct));
         Assert.True(core.Registry.GetService(Svc)!.Find(instance.InstanceId)!.Healthy);
     }
 
@@ -168,13 +169,13 @@ public sealed class RegistryCommandsTests
     public async Task Deleting_a_service_that_gained_an_instance_meanwhile_is_a_conflict_and_keeps_its_settings()
     {
         await using var core = await CoreHost.StartAsync();
-        await core.Commands.UpsertServiceAsync(Svc, new ServiceDefinition { ProtectThreshold = 0.5 }, Ct);
+        await core.Commands.UpsertServiceAsync(Svc, new ServiceDefinition { ProtectThreshold = 0.5 }, Caller.System, Ct);
 
         // The registration is committed in the same batch, ahead of the delete that read the service empty.
         core.Store.Hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var blocker = core.RegisterAsync(Svc with { Name = "elsewhere" }, "10.9.9.9");
         var registered = core.RegisterAsync(Svc, "10.0.0.1");
-        var deleted = core.Commands.DeleteServiceAsync(Svc, Ct);
+        var deleted = core.Commands.DeleteServiceAsync(Svc, Caller.System, Ct);
         core.Store.Hold.SetResult();
         core.Store.Hold = null;
         await Task.WhenAll(blocker, registered);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Meridian.Auth;
 using Meridian.Changes;
 using Microsoft.Extensions.Options;
 
@@ -41,9 +42,14 @@ public sealed class ConfigListeners : IDisposable
     /// Empty when nothing changed within <paramref name="timeout"/> or the server is stopping.
     /// </summary>
     public async Task<IReadOnlyList<ListenedConfig>> WaitAsync(
-        IReadOnlyList<ListenedConfig> configs, TimeSpan timeout, string clientId, string address, CancellationToken cancellationToken)
+        IReadOnlyList<ListenedConfig> configs, TimeSpan timeout, string clientId, string address, Caller caller, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(configs);
+        foreach (var config in configs)
+        {
+            caller.Demand(config.Key, AccessActions.Read);
+        }
+
         var changed = Changed(configs);
         if (changed.Count > 0 || _released || timeout <= TimeSpan.Zero)
         {
@@ -75,10 +81,13 @@ public sealed class ConfigListeners : IDisposable
     }
 
     /// <summary>Who is waiting on a config right now, and with which MD5.</summary>
-    public IReadOnlyList<ConfigListenerInfo> ListenersOf(ConfigKey key) =>
-        _byKey.TryGetValue(key, out var set)
+    public IReadOnlyList<ConfigListenerInfo> ListenersOf(ConfigKey key, Caller caller)
+    {
+        caller.Demand(key, AccessActions.Read);
+        return _byKey.TryGetValue(key, out var set)
             ? [.. set.Members.Select(m => new ConfigListenerInfo(m.Key.ClientId, m.Key.Address, m.Value.Md5, m.Key.Since)).OrderBy(i => i.Since)]
             : [];
+    }
 
     /// <summary>Answers every held listener with "nothing changed" and every later one at once: the server is stopping.</summary>
     public void ReleaseAll()

@@ -1,3 +1,5 @@
+using System.Security.Claims;
+using Meridian.Auth;
 using Meridian.Config;
 using Meridian.Namespaces;
 using Meridian.Validation;
@@ -39,7 +41,7 @@ internal static class ConfigEndpoints
     }
 
     private static ConfigPageResponse Search(string ns, string? dataId, string? group, string? tags, string? contentContains, int? pageNo,
-        int? pageSize, NamespaceCatalog catalog, ConfigProjection configs)
+        int? pageSize, ClaimsPrincipal user, NamespaceCatalog catalog, ConfigProjection configs)
     {
         var errors = new ValidationErrors();
         Rules.Name(errors, "namespace", ns);
@@ -54,7 +56,7 @@ internal static class ConfigEndpoints
 
         errors.ThrowIfAny();
         catalog.RequireExisting(ns);
-        var result = configs.Search(new ConfigQuery(ns, dataId, group, tagList, contentContains, page, size));
+        var result = configs.Search(new ConfigQuery(ns, dataId, group, tagList, contentContains, page, size), Caller.Of(user));
         return new ConfigPageResponse(result.Total, page, size, [.. result.Items.Select(ConfigSummaryResponse.From)]);
     }
 
@@ -66,7 +68,9 @@ internal static class ConfigEndpoints
             "json" => true,
             _ => throw InvalidInputException.For("format", $"'format' is 'raw' (the default: the content as it is) or 'json'; got '{format}'."),
         };
-        var item = configs.Require(ConfigHttp.Key(ns, group, dataId));
+        var key = ConfigHttp.Key(ns, group, dataId);
+        Caller.Of(http.User).Demand(key, AccessActions.Read);
+        var item = configs.Require(key);
         var etag = ConfigHttp.ETag(item);
         http.Response.Headers.ETag = etag;
         http.Response.Headers.CacheControl = "no-cache";

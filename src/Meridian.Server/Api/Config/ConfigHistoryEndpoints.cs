@@ -1,3 +1,5 @@
+using System.Security.Claims;
+using Meridian.Auth;
 using Meridian.Config;
 using Meridian.Validation;
 
@@ -7,21 +9,21 @@ internal static class ConfigHistoryEndpoints
 {
     public static void MapConfigHistoryEndpoints(this RouteGroupBuilder config)
     {
-        config.MapGet("/history", async (string ns, string group, string dataId, int? pageNo, int? pageSize, ConfigService configs, CancellationToken ct) =>
+        config.MapGet("/history", async (string ns, string group, string dataId, int? pageNo, int? pageSize, ClaimsPrincipal user, ConfigService configs, CancellationToken ct) =>
             {
                 var errors = new ValidationErrors();
                 var (page, size) = ConfigHttp.Paging(errors, pageNo, pageSize, defaultSize: 50);
                 errors.ThrowIfAny();
-                var history = await configs.ListHistoryAsync(ConfigHttp.Key(ns, group, dataId), page, size, ct);
+                var history = await configs.ListHistoryAsync(ConfigHttp.Key(ns, group, dataId), page, size, Caller.Of(user), ct);
                 return new ConfigHistoryPageResponse(history.Total, page, size, [.. history.Items.Select(ConfigHistoryEntryResponse.From)]);
             })
             .WithSummary("Lists a config's changes, newest first: version, operation (publish, delete, rollback), md5, who, from where, when.");
 
-        config.MapGet("/history/{version:long}", async (string ns, string group, string dataId, long version, ConfigService configs, CancellationToken ct) =>
-                ConfigVersionResponse.From(await configs.GetVersionAsync(ConfigHttp.Key(ns, group, dataId), version, ct)))
+        config.MapGet("/history/{version:long}", async (string ns, string group, string dataId, long version, ClaimsPrincipal user, ConfigService configs, CancellationToken ct) =>
+                ConfigVersionResponse.From(await configs.GetVersionAsync(ConfigHttp.Key(ns, group, dataId), version, Caller.Of(user), ct)))
             .WithSummary("Reads one version in full, content included (for a deletion: the content that was deleted).");
 
-        config.MapGet("/diff", async (string ns, string group, string dataId, long? from, long? to, ConfigService configs, CancellationToken ct) =>
+        config.MapGet("/diff", async (string ns, string group, string dataId, long? from, long? to, ClaimsPrincipal user, ConfigService configs, CancellationToken ct) =>
             {
                 var key = ConfigHttp.Key(ns, group, dataId);
                 if (from is not > 0)
@@ -29,7 +31,7 @@ internal static class ConfigHistoryEndpoints
                     throw InvalidInputException.For("from", "'from' is required: the version to compare from (1 or more).");
                 }
 
-                var diff = await configs.DiffAsync(key, from.Value, to, ct);
+                var diff = await configs.DiffAsync(key, from.Value, to, Caller.Of(user), ct);
                 return new ConfigDiffResponse(diff.From, diff.To, diff.Identical, diff.Unified);
             })
             .WithSummary("Compares the content of two versions as a unified line diff; 'to' defaults to the current version.");

@@ -1,4 +1,5 @@
 using System.Net;
+using Meridian.Auth;
 using Meridian.Config;
 using Meridian.Validation;
 using Microsoft.AspNetCore.Http.Metadata;
@@ -48,9 +49,8 @@ internal static class ConfigHttp
         }
     }
 
-    public static ConfigAuthor Author(HttpContext http) => new(
-        http.User.Identity is { IsAuthenticated: true, Name: { Length: > 0 } name } ? name : ConfigAuthor.AnonymousUser,
-        Ip(http.Connection.RemoteIpAddress));
+    /// <summary>The authenticated caller, as history records the author: never a name the client supplies.</summary>
+    public static Caller Author(HttpContext http) => Caller.Of(http.User);
 
     /// <summary>ip:port, which tells two clients on one host apart.</summary>
     public static string Endpoint(HttpContext http) => $"{Ip(http.Connection.RemoteIpAddress)}:{http.Connection.RemotePort}";

@@ -1,4 +1,6 @@
+using System.Security.Claims;
 using System.Buffers;
+using Meridian.Auth;
 using Meridian.Config;
 using Meridian.Config.Listening;
 using Meridian.Naming;
@@ -21,8 +23,8 @@ internal static class ConfigListenerEndpoints
                          "with an empty list. Set the client's own timeout above 'timeoutMs'.");
 
         api.MapGet("/namespaces/{ns}/groups/{group}/configs/{dataId}/listeners",
-                (string ns, string group, string dataId, ConfigListeners listeners) =>
-                    listeners.ListenersOf(ConfigHttp.Key(ns, group, dataId)).Select(l => new ConfigListenerResponse(l.ClientId, l.Address, l.Md5, l.Since)).ToList())
+                (string ns, string group, string dataId, ClaimsPrincipal user, ConfigListeners listeners) =>
+                    listeners.ListenersOf(ConfigHttp.Key(ns, group, dataId), Caller.Of(user)).Select(l => new ConfigListenerResponse(l.ClientId, l.Address, l.Md5, l.Since)).ToList())
             .WithTags("Configs")
             .WithSummary("Lists the clients long-polling this config right now, with the md5 each holds and since when.");
     }
@@ -33,7 +35,7 @@ internal static class ConfigListenerEndpoints
         var configs = Validate(request, options.Value.MaxListenedConfigs);
         var timeout = listeners.HoldFor(request.TimeoutMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null);
         var address = ConfigHttp.Endpoint(http);
-        var changed = await listeners.WaitAsync(configs, timeout, request.ClientId ?? address, address, ct);
+        var changed = await listeners.WaitAsync(configs, timeout, request.ClientId ?? address, address, Caller.Of(http.User), ct);
         return new ConfigListenResponse([.. changed.Select(c =>
             new ChangedConfigResponse(c.Key.Namespace, c.Key.Group, c.Key.DataId, c.Md5, c.Revision ?? projection.RevisionOf(c.Key)))]);
     }

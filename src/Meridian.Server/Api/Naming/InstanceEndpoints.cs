@@ -1,3 +1,5 @@
+using System.Security.Claims;
+using Meridian.Auth;
 using Meridian.Naming;
 using Meridian.Validation;
 using Microsoft.AspNetCore.Mvc;
@@ -18,41 +20,41 @@ internal static class InstanceEndpoints
             .WithTags("Instances")
             .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes));
 
-        group.MapPost("/", async (string ns, string group, string service, RegisterInstanceRequest request, RegistryCommands commands, CancellationToken ct) =>
+        group.MapPost("/", async (string ns, string group, string service, RegisterInstanceRequest request, ClaimsPrincipal user, RegistryCommands commands, CancellationToken ct) =>
             {
                 var key = new ServiceKey(ns, group, service);
-                return await commands.RegisterAsync(key, ToRegistration(request), ct);
+                return await commands.RegisterAsync(key, ToRegistration(request), Caller.Of(user), ct);
             })
             .WithSummary("Registers an instance (or refreshes it). Ephemeral instances live by heartbeat; persistent ones are stored and probed.");
 
         var json = new InstanceListJson(((IEndpointRouteBuilder)api).ServiceProvider.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions);
-        group.MapGet("/", (string ns, string group, string service, bool? healthyOnly, string? clusters, RegistryProjection registry) =>
+        group.MapGet("/", (string ns, string group, string service, bool? healthyOnly, string? clusters, ClaimsPrincipal user, RegistryProjection registry) =>
             {
                 var key = ServiceEndpoints.Key(ns, group, service);
                 var filter = new InstanceFilter(healthyOnly ?? false, ParseClusters(clusters));
-                var snapshot = registry.GetService(key) ?? throw ServiceEndpoints.NotFound(key);
+                var snapshot = registry.GetService(key, Caller.Of(user)) ?? throw ServiceEndpoints.NotFound(key);
                 var bytes = json.Cached(snapshot, filter) ?? json.Serialize(RegistryProjection.Select(snapshot, filter));
                 return Results.Bytes(bytes, JsonContentType);
             })
             .Produces<InstanceListResponse>(StatusCodes.Status200OK, "application/json")
             .WithSummary("Lists instances; 'healthyOnly' keeps healthy and enabled ones (subject to the protect threshold), 'clusters' is a comma list.");
 
-        group.MapPatch("/{instanceId}", async (string ns, string group, string service, string instanceId, UpdateInstanceRequest request, RegistryCommands commands, CancellationToken ct) =>
+        group.MapPatch("/{instanceId}", async (string ns, string group, string service, string instanceId, UpdateInstanceRequest request, ClaimsPrincipal user, RegistryCommands commands, CancellationToken ct) =>
             {
                 var key = ServiceEndpoints.Key(ns, group, service);
-                return await commands.UpdateInstanceAsync(key, instanceId, new InstancePatch { Weight = request.Weight, Enabled = request.Enabled, Metadata = request.Metadata }, ct);
+                return await commands.UpdateInstanceAsync(key, instanceId, new InstancePatch { Weight = request.Weight, Enabled = request.Enabled, Metadata = request.Metadata }, Caller.Of(user), ct);
             })
             .WithSummary("Changes an instance's weight (0 drains it), enabled flag or metadata.");
 
-        group.MapDelete("/{instanceId}", async (string ns, string group, string service, string instanceId, RegistryCommands commands, CancellationToken ct) =>
+        group.MapDelete("/{instanceId}", async (string ns, string group, string service, string instanceId, ClaimsPrincipal user, RegistryCommands commands, CancellationToken ct) =>
             {
-                await commands.DeregisterAsync(ServiceEndpoints.Key(ns, group, service), instanceId, ct);
+                await commands.DeregisterAsync(ServiceEndpoints.Key(ns, group, service), instanceId, Caller.Of(user), ct);
                 return Results.NoContent();
             })
             .WithSummary("Deregisters an instance.");
 
-        group.MapPut("/{instanceId}/heartbeat", async (string ns, string group, string service, string instanceId, RegistryCommands commands, CancellationToken ct) =>
-                await commands.HeartbeatAsync(new ServiceKey(ns, group, service), instanceId, ct)
+        group.MapPut("/{instanceId}/heartbeat", async (string ns, string group, string service, string instanceId, ClaimsPrincipal user, RegistryCommands commands, CancellationToken ct) =>
+                await commands.HeartbeatAsync(new ServiceKey(ns, group, service), instanceId, Caller.Of(user), ct)
                     ? Results.Ok(new HeartbeatResponse((long)commands.HeartbeatInterval.TotalMilliseconds))
                     : Results.Problem(
                         statusCode: StatusCodes.Status404NotFound,

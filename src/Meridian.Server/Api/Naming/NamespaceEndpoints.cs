@@ -1,3 +1,5 @@
+using System.Security.Claims;
+using Meridian.Auth;
 using Meridian.Config;
 using Meridian.Namespaces;
 using Meridian.Naming;
@@ -11,32 +13,32 @@ internal static class NamespaceEndpoints
     {
         var group = api.MapGroup("/namespaces").WithTags("Namespaces");
 
-        group.MapGet("/", (NamespaceCatalog catalog, RegistryProjection registry) =>
-                catalog.List().Select(n => ToResponse(n, registry)).ToList())
+        group.MapGet("/", (ClaimsPrincipal user, NamespaceCatalog catalog, RegistryProjection registry) =>
+                catalog.List(Caller.Of(user)).Select(n => ToResponse(n, registry)).ToList())
             .WithSummary("Lists namespaces; 'public' is always first.");
 
-        group.MapGet("/{ns}", (string ns, NamespaceCatalog catalog, RegistryProjection registry) =>
-                ToResponse(catalog.Get(ns) ?? throw new NotFoundException($"Namespace '{ns}' does not exist."), registry))
+        group.MapGet("/{ns}", (string ns, ClaimsPrincipal user, NamespaceCatalog catalog, RegistryProjection registry) =>
+                ToResponse((Caller.Of(user).MaySee(ns) ? catalog.Get(ns) : null) ?? throw new NotFoundException($"Namespace '{ns}' does not exist."), registry))
             .WithSummary("Reads one namespace.");
 
-        group.MapPost("/", async (NamespaceRequest request, NamespaceCommands namespaceCommands, RegistryProjection registry, CancellationToken ct) =>
+        group.MapPost("/", async (NamespaceRequest request, ClaimsPrincipal user, NamespaceCommands namespaceCommands, RegistryProjection registry, CancellationToken ct) =>
             {
-                var created = await namespaceCommands.CreateAsync(new NamespaceInfo(request.Id, request.Name ?? request.Id, request.Description ?? ""), ct);
+                var created = await namespaceCommands.CreateAsync(new NamespaceInfo(request.Id, request.Name ?? request.Id, request.Description ?? ""), Caller.Of(user), ct);
                 return Results.Created($"/v1/namespaces/{created.Id}", ToResponse(created, registry));
             })
             .WithSummary("Creates a namespace: an environment whose services never see another's.");
 
-        group.MapPut("/{ns}", async (string ns, NamespaceUpdateRequest request, NamespaceCatalog catalog, NamespaceCommands namespaceCommands, RegistryProjection registry, CancellationToken ct) =>
+        group.MapPut("/{ns}", async (string ns, NamespaceUpdateRequest request, ClaimsPrincipal user, NamespaceCatalog catalog, NamespaceCommands namespaceCommands, RegistryProjection registry, CancellationToken ct) =>
             {
                 var current = catalog.Get(ns) ?? throw new NotFoundException($"Namespace '{ns}' does not exist.");
-                var updated = await namespaceCommands.UpdateAsync(current with { Name = request.Name ?? current.Name, Description = request.Description ?? current.Description }, ct);
+                var updated = await namespaceCommands.UpdateAsync(current with { Name = request.Name ?? current.Name, Description = request.Description ?? current.Description }, Caller.Of(user), ct);
                 return ToResponse(updated, registry);
             })
             .WithSummary("Renames or re-describes a namespace.");
 
-        group.MapDelete("/{ns}", async (string ns, NamespaceCommands namespaceCommands, CancellationToken ct) =>
+        group.MapDelete("/{ns}", async (string ns, ClaimsPrincipal user, NamespaceCommands namespaceCommands, CancellationToken ct) =>
             {
-                await namespaceCommands.DeleteAsync(ns, ct);
+                await namespaceCommands.DeleteAsync(ns, Caller.Of(user), ct);
                 return Results.NoContent();
             })
             .WithSummary("Deletes an empty namespace.");

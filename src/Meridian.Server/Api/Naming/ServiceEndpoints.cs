@@ -1,3 +1,5 @@
+using System.Security.Claims;
+using Meridian.Auth;
 using Meridian.Naming;
 using Meridian.Validation;
 
@@ -11,7 +13,7 @@ internal static class ServiceEndpoints
     {
         var group = api.MapGroup("/namespaces/{ns}").WithTags("Services");
 
-        group.MapGet("/services", (string ns, string? group, string? search, int? pageNo, int? pageSize, RegistryProjection registry) =>
+        group.MapGet("/services", (string ns, string? group, string? search, int? pageNo, int? pageSize, ClaimsPrincipal user, RegistryProjection registry) =>
             {
                 var errors = new ValidationErrors();
                 Rules.Name(errors, "namespace", ns);
@@ -33,21 +35,21 @@ internal static class ServiceEndpoints
                 }
 
                 errors.ThrowIfAny();
-                var result = registry.ListServices(ns, group, search, page, size);
+                var result = registry.ListServices(ns, group, search, page, size, Caller.Of(user));
                 return new ServicePageResponse(result.Total, page, size, result.Items.Select(ServiceResponse.From).ToList());
             })
             .WithSummary("Lists services with paging; 'group' filters, 'search' matches part of the name.");
 
         var service = group.MapGroup("/groups/{group}/services/{service}");
 
-        service.MapGet("/", (string ns, string group, string service, RegistryProjection registry) =>
+        service.MapGet("/", (string ns, string group, string service, ClaimsPrincipal user, RegistryProjection registry) =>
             {
                 var key = Key(ns, group, service);
-                return ServiceResponse.From(registry.GetService(key) ?? throw NotFound(key));
+                return ServiceResponse.From(registry.GetService(key, Caller.Of(user)) ?? throw NotFound(key));
             })
             .WithSummary("Reads a service: settings, clusters, counts, revision and checksum.");
 
-        service.MapPut("/", async (string ns, string group, string service, ServiceRequest request, RegistryProjection registry, RegistryCommands commands, CancellationToken ct) =>
+        service.MapPut("/", async (string ns, string group, string service, ServiceRequest request, ClaimsPrincipal user, RegistryProjection registry, RegistryCommands commands, CancellationToken ct) =>
             {
                 var key = Key(ns, group, service);
                 var current = registry.GetService(key)?.Definition ?? ServiceDefinition.Default;
@@ -57,13 +59,13 @@ internal static class ServiceEndpoints
                     Metadata = request.Metadata ?? current.Metadata,
                     Clusters = request.Clusters?.ToDictionary(c => c.Key, c => ToCluster(c.Key, c.Value), StringComparer.Ordinal) ?? current.Clusters,
                 };
-                return ServiceResponse.From(await commands.UpsertServiceAsync(key, definition, ct));
+                return ServiceResponse.From(await commands.UpsertServiceAsync(key, definition, Caller.Of(user), ct));
             })
             .WithSummary("Creates or updates a service's protect threshold, metadata and cluster health checks.");
 
-        service.MapDelete("/", async (string ns, string group, string service, RegistryCommands commands, CancellationToken ct) =>
+        service.MapDelete("/", async (string ns, string group, string service, ClaimsPrincipal user, RegistryCommands commands, CancellationToken ct) =>
             {
-                await commands.DeleteServiceAsync(Key(ns, group, service), ct);
+                await commands.DeleteServiceAsync(Key(ns, group, service), Caller.Of(user), ct);
                 return Results.NoContent();
             })
             .WithSummary("Deletes a service that has no instances left.");

@@ -1,3 +1,4 @@
+using Meridian.Auth;
 using Meridian.Config;
 using Meridian.Contracts.V1;
 using Meridian.Server.Tests.Infrastructure;
@@ -21,17 +22,17 @@ public sealed class ConfigPushTests
         var missing = (await NextConfigAsync(watcher)).ConfigPush;
         Assert.True(missing.Removed);
 
-        await configs.PublishAsync(key, new ConfigDraft("{\"a\":1}"), ConfigAuthor.Anonymous(null), Ct);
+        await configs.PublishAsync(key, new ConfigDraft("{\"a\":1}"), Caller.System, Ct);
         var first = (await NextConfigAsync(watcher)).ConfigPush;
         Assert.Equal(("{\"a\":1}", "json", false), (first.Content, first.ContentType, first.Removed));
         Assert.True(first.Revision > missing.Revision);
 
-        await configs.PublishAsync(key, new ConfigDraft("{\"a\":2}"), ConfigAuthor.Anonymous(null), Ct);
+        await configs.PublishAsync(key, new ConfigDraft("{\"a\":2}"), Caller.System, Ct);
         var second = (await NextConfigAsync(watcher)).ConfigPush;
         Assert.Equal("{\"a\":2}", second.Content);
         Assert.True(second.Revision > first.Revision);
 
-        await configs.DeleteAsync(key, ConfigAuthor.Anonymous(null), Ct);
+        await configs.DeleteAsync(key, Caller.System, Ct);
         var deleted = (await NextConfigAsync(watcher)).ConfigPush;
         Assert.True(deleted.Removed);
         Assert.True(deleted.Revision > second.Revision);

@@ -1,3 +1,4 @@
+using Meridian.Auth;
 using Meridian.Naming;
 using Meridian.Protocols.Native;
 using Meridian.Server.Tests.Infrastructure;
@@ -22,7 +23,7 @@ public sealed class PushHubTests
         await one.Outbox.DequeueAsync(Ct);
         await two.Outbox.DequeueAsync(Ct);
 
-        await server.Get<RegistryCommands>().RegisterAsync(key, new InstanceRegistration { Ip = "10.0.0.1", Port = 80 }, Ct);
+        await server.Get<RegistryCommands>().RegisterAsync(key, new InstanceRegistration { Ip = "10.0.0.1", Port = 80 }, Caller.System, Ct);
         var first = await one.Outbox.DequeueAsync(Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(5), Ct);
         var second = await two.Outbox.DequeueAsync(Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(5), Ct);
 

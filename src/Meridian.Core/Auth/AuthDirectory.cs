@@ -1,0 +1,365 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Security.Cryptography;
+using System.Text;
+using Meridian.Persistence;
+using Meridian.Validation;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Meridian.Auth;
+
+/// <summary>
+/// Users, roles and access keys in memory, read from the store at start-up; answers who a credential belongs to and
+/// builds the <see cref="Caller"/> for it. Lookups read one immutable snapshot and take no lock; writes (rare) are
+/// stored first, then swap the snapshot. Key uses are written back once a minute, not per request.
+/// </summary>
+public sealed partial class AuthDirectory(IAuthStore store, TimeProvider time, ILogger<AuthDirectory> logger) : BackgroundService
+{
+    public const string KeyPrefix = "mrd_";
+    private static readonly TimeSpan UseFlushInterval = TimeSpan.FromMinutes(1);
+
+    private readonly PasswordHasher<string> _hasher = new();
+    private readonly SemaphoreSlim _writes = new(1, 1);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _uses = new(StringComparer.Ordinal);
+    private volatile DirectorySnapshot _state = DirectorySnapshot.Empty;
+
+    public IAuthStore Store => store;
+
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        _state = DirectorySnapshot.From(await store.LoadAsync(cancellationToken));
+        await base.StartAsync(cancellationToken);
+    }
+
+    public bool HasUsers => !_state.Users.IsEmpty;
+
+    public IReadOnlyList<UserAccount> Users(Caller caller)
+    {
+        caller.DemandAdmin("list users");
+        return [.. _state.Users.Values.OrderBy(u => u.Name, StringComparer.Ordinal)];
+    }
+
+    public IReadOnlyList<RoleDefinition> Roles(Caller caller)
+    {
+        caller.DemandAdmin("list roles");
+        return [AdminRole, .. _state.Roles.Values.OrderBy(r => r.Name, StringComparer.Ordinal)];
+    }
+
+    public IReadOnlyList<AccessKeyRecord> Keys(Caller caller)
+    {
+        caller.DemandAdmin("list access keys");
+        return [.. _state.KeysById.Values.Select(WithLastUse).OrderBy(k => k.CreatedAt)];
+    }
+
+    /// <summary>The caller a token's subject stands for now: a deleted user's tokens stop working, role changes apply at once.</summary>
+    public Caller? UserCaller(string name) => _state.Callers.GetValueOrDefault(name);
+
+    /// <summary>Checks a password with the slow hash. Callers that see the same password often cache the answer.</summary>
+    public Caller? VerifyPassword(string name, string password)
+    {
+        if (!_state.Users.TryGetValue(name, out var user))
+        {
+            // Spend the same time as for a real user, so a wrong name cannot be told from a wrong password.
+            _hasher.VerifyHashedPassword(name, DirectorySnapshot.DummyHash, password);
+            return null;
+        }
+
+        return _hasher.VerifyHashedPassword(name, user.PasswordHash, password) == PasswordVerificationResult.Failed
+            ? null
+            : _state.Callers.GetValueOrDefault(name);
+    }
+
+    /// <summary>The caller an access key stands for, or null when it is unknown, expired or revoked.</summary>
+    public Caller? ResolveKey(string secret)
+    {
+        if (!secret.StartsWith(KeyPrefix, StringComparison.Ordinal) || secret.Length > 128
+            || !_state.KeysByHash.TryGetValue(HashSecret(secret), out var entry) || !entry.Key.IsActive(time.GetUtcNow()))
+        {
+            return null;
+        }
+
+        _uses[entry.Key.Id] = time.GetUtcNow();
+        return entry.Caller;
+    }
+
+    /// <summary>Creates the first administrator, once: returns false when any user exists already.</summary>
+    public async Task<bool> BootstrapAdminAsync(string password, CancellationToken cancellationToken)
+    {
+        await _writes.WaitAsync(cancellationToken);
+        try
+        {
+            if (!_state.Users.IsEmpty)
+            {
+                return false;
+            }
+
+            var admin = new UserAccount(RoleDefinition.Admin, _hasher.HashPassword(RoleDefinition.Admin, password), [RoleDefinition.Admin], time.GetUtcNow());
+            await store.SaveUserAsync(admin, cancellationToken);
+            _state = _state.WithUser(admin);
+            return true;
+        }
+        finally
+        {
+            _writes.Release();
+        }
+    }
+
+    public Task<UserAccount> CreateUserAsync(string name, string password, IReadOnlyList<string> roles, Caller caller, CancellationToken cancellationToken)
+    {
+        caller.DemandAdmin("create users");
+        var errors = new ValidationErrors();
+        Rules.Name(errors, "username", name);
+        Password(errors, password);
+        return WriteAsync(async state =>
+        {
+            if (state.Users.ContainsKey(name))
+            {
+                throw new ConflictException($"User '{name}' exists already; change it with PUT /v1/auth/users/{name}.");
+            }
+
+            RolesExist(errors, state, roles);
+            errors.ThrowIfAny();
+            var user = new UserAccount(name, _hasher.HashPassword(name, password), [.. roles.Distinct(StringComparer.Ordinal)], time.GetUtcNow());
+            await store.SaveUserAsync(user, cancellationToken);
+            LogAudit(caller.Name, "created user", name);
+            return (state.WithUser(user), user);
+        }, cancellationToken);
+    }
+
+    /// <summary>Changes a user's password (the user or an administrator) or roles (an administrator).</summary>
+    public Task<UserAccount> UpdateUserAsync(string name, string? password, IReadOnlyList<string>? roles, Caller caller, CancellationToken cancellationToken)
+    {
+        if (roles is not null || caller.Kind != CallerKind.User || caller.Name != name)
+        {
+            caller.DemandAdmin(roles is null ? "change another user's password" : "change a user's roles");
+        }
+
+        var errors = new ValidationErrors();
+        if (password is not null)
+        {
+            Password(errors, password);
+        }
+
+        return WriteAsync(async state =>
+        {
+            var user = state.Users.GetValueOrDefault(name) ?? throw new NotFoundException($"User '{name}' does not exist; see GET /v1/auth/users.");
+            if (roles is not null)
+            {
+                RolesExist(errors, state, roles);
+                if (user.Roles.Contains(RoleDefinition.Admin) && !roles.Contains(RoleDefinition.Admin) && AdminCount(state) == 1)
+                {
+                    errors.Add("roles", $"'{name}' is the last administrator; make another user an administrator first.");
+                }
+            }
+
+            errors.ThrowIfAny();
+            var updated = user with
+            {
+                PasswordHash = password is null ? user.PasswordHash : _hasher.HashPassword(name, password),
+                Roles = roles is null ? user.Roles : [.. roles.Distinct(StringComparer.Ordinal)],
+            };
+            await store.SaveUserAsync(updated, cancellationToken);
+            LogAudit(caller.Name, password is null ? "changed the roles of user" : "changed the password of user", name);
+            return (state.WithUser(updated), updated);
+        }, cancellationToken);
+    }
+
+    public Task DeleteUserAsync(string name, Caller caller, CancellationToken cancellationToken)
+    {
+        caller.DemandAdmin("delete users");
+        return WriteAsync(async state =>
+        {
+            var user = state.Users.GetValueOrDefault(name) ?? throw new NotFoundException($"User '{name}' does not exist; see GET /v1/auth/users.");
+            if (user.Roles.Contains(RoleDefinition.Admin) && AdminCount(state) == 1)
+            {
+                throw new ConflictException($"'{name}' is the last administrator; make another user an administrator first.");
+            }
+
+            await store.DeleteUserAsync(name, cancellationToken);
+            LogAudit(caller.Name, "deleted user", name);
+            return (state.WithoutUser(name), true);
+        }, cancellationToken);
+    }
+
+    public Task<RoleDefinition> PutRoleAsync(RoleDefinition role, Caller caller, CancellationToken cancellationToken)
+    {
+        caller.DemandAdmin("change roles");
+        var errors = new ValidationErrors();
+        Rules.Name(errors, "name", role.Name);
+        if (role.Name == RoleDefinition.Admin)
+        {
+            errors.Add("name", "The role 'admin' is built in and grants everything; give the role another name.");
+        }
+
+        errors.ThrowIfAny();
+        return WriteAsync(async state =>
+        {
+            await store.SaveRoleAsync(role, cancellationToken);
+            LogAudit(caller.Name, "saved role", role.Name);
+            return (state.WithRole(role), role);
+        }, cancellationToken);
+    }
+
+    public Task DeleteRoleAsync(string name, Caller caller, CancellationToken cancellationToken)
+    {
+        caller.DemandAdmin("delete roles");
+        return WriteAsync(async state =>
+        {
+            if (!state.Roles.ContainsKey(name))
+            {
+                throw new NotFoundException($"Role '{name}' does not exist; see GET /v1/auth/roles.");
+            }
+
+            await store.DeleteRoleAsync(name, cancellationToken);
+            LogAudit(caller.Name, "deleted role", name);
+            return (state.WithoutRole(name), true);
+        }, cancellationToken);
+    }
+
+    /// <summary>Creates an access key; the secret in the answer is the only copy there will ever be.</summary>
+    public Task<(AccessKeyRecord Key, string Secret)> CreateKeyAsync(
+        string name, ImmutableArray<Grant> grants, DateTimeOffset? expiresAt, Caller caller, CancellationToken cancellationToken)
+    {
+        caller.DemandAdmin("create access keys");
+        var errors = new ValidationErrors();
+        Rules.Name(errors, "name", name);
+        if (grants.IsDefaultOrEmpty)
+        {
+            errors.Add("scopes", "An access key needs at least one scope, such as 'discovery:read' or 'config:read'.");
+        }
+
+        if (expiresAt is { } at && at <= time.GetUtcNow())
+        {
+            errors.Add("expiresAt", $"'expiresAt' must lie in the future; got {at:O}.");
+        }
+
+        errors.ThrowIfAny();
+        var secret = KeyPrefix + Base64Url(RandomNumberGenerator.GetBytes(32));
+        var key = new AccessKeyRecord("key_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)), name, HashSecret(secret), grants,
+            caller.Name, time.GetUtcNow(), expiresAt, RevokedAt: null, LastUsedAt: null);
+        return WriteAsync(async state =>
+        {
+            await store.SaveKeyAsync(key, cancellationToken);
+            LogAudit(caller.Name, "created access key", $"{key.Id} ({name})");
+            return (state.WithKey(key), (key, secret));
+        }, cancellationToken);
+    }
+
+    public Task<AccessKeyRecord> RevokeKeyAsync(string id, Caller caller, CancellationToken cancellationToken)
+    {
+        caller.DemandAdmin("revoke access keys");
+        return WriteAsync(async state =>
+        {
+            var key = state.KeysById.GetValueOrDefault(id) ?? throw new NotFoundException($"Access key '{id}' does not exist; see GET /v1/auth/keys.");
+            if (key.RevokedAt is not null)
+            {
+                return (state, key);
+            }
+
+            var revoked = WithLastUse(key) with { RevokedAt = time.GetUtcNow() };
+            await store.SaveKeyAsync(revoked, cancellationToken);
+            LogAudit(caller.Name, "revoked access key", $"{id} ({key.Name})");
+            return (state.WithKey(revoked), revoked);
+        }, cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                await Task.Delay(UseFlushInterval, time, stoppingToken);
+                await FlushUsesAsync(stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        await FlushUsesAsync(cancellationToken);
+    }
+
+    internal static string HashSecret(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static readonly RoleDefinition AdminRole = new(RoleDefinition.Admin, [new Grant("*", "*", null, "*", AccessActions.ReadWrite)]);
+
+    private async Task FlushUsesAsync(CancellationToken cancellationToken)
+    {
+        if (_uses.IsEmpty)
+        {
+            return;
+        }
+
+        var uses = new List<(string, DateTimeOffset)>();
+        foreach (var id in _uses.Keys)
+        {
+            if (_uses.TryRemove(id, out var at))
+            {
+                uses.Add((id, at));
+            }
+        }
+
+        try
+        {
+            await store.TouchKeysAsync(uses, cancellationToken);
+        }
+        catch (Exception e) when (e is StorageUnavailableException or OperationCanceledException)
+        {
+            LogUsesNotStored(e, uses.Count);
+        }
+    }
+
+    private AccessKeyRecord WithLastUse(AccessKeyRecord key) =>
+        _uses.TryGetValue(key.Id, out var at) && (key.LastUsedAt is null || at > key.LastUsedAt) ? key with { LastUsedAt = at } : key;
+
+    private async Task<T> WriteAsync<T>(Func<DirectorySnapshot, Task<(DirectorySnapshot, T)>> write, CancellationToken cancellationToken)
+    {
+        await _writes.WaitAsync(cancellationToken);
+        try
+        {
+            var (next, result) = await write(_state);
+            _state = next;
+            return result;
+        }
+        finally
+        {
+            _writes.Release();
+        }
+    }
+
+    private static void Password(ValidationErrors errors, string? password)
+    {
+        if (password is null || password.Length < 8 || password.Length > 256)
+        {
+            errors.Add("password", "The password must be 8 to 256 characters long.");
+        }
+    }
+
+    private static void RolesExist(ValidationErrors errors, DirectorySnapshot state, IReadOnlyList<string> roles)
+    {
+        foreach (var role in roles)
+        {
+            if (role != RoleDefinition.Admin && !state.Roles.ContainsKey(role))
+            {
+                errors.Add("roles", $"Role '{role}' does not exist; create it first (PUT /v1/auth/roles/{role}).");
+            }
+        }
+    }
+
+    private static int AdminCount(DirectorySnapshot state) => state.Users.Values.Count(u => u.Roles.Contains(RoleDefinition.Admin));
+
+    [LoggerMessage(Level = LogLevel.Information, EventName = "Audit", Message = "Audit: {Actor} {Action} {Target}")]
+    private partial void LogAudit(string actor, string action, string target);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not store the last use of {Count} access key(s); they are kept in memory only")]
+    private partial void LogUsesNotStored(Exception exception, int count);
+}

@@ -1,0 +1,163 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using Meridian.Auth;
+using Meridian.Persistence;
+using Meridian.Validation;
+using Microsoft.Data.Sqlite;
+
+namespace Meridian.Storage.Sqlite;
+
+/// <summary>Users, roles, access keys and the install's secrets in the <c>auth_*</c> tables; each write is one durable transaction.</summary>
+internal sealed class SqliteAuthStore(SqliteDatabase database) : IAuthStore
+{
+    public async Task<AuthState> LoadAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenReadAsync(cancellationToken);
+        var users = new List<UserAccount>();
+        var roles = new List<RoleDefinition>();
+        var keys = new List<AccessKeyRecord>();
+        await using (var row = await ReadAsync(connection, "SELECT name, password_hash, roles, created_at FROM auth_users", cancellationToken))
+        {
+            while (await row.ReadAsync(cancellationToken))
+            {
+                users.Add(new UserAccount(row.GetString(0), row.GetString(1), Strings(row.GetString(2)), Time(row.GetInt64(3))));
+            }
+        }
+
+        await using (var row = await ReadAsync(connection, "SELECT name, grants FROM auth_roles", cancellationToken))
+        {
+            while (await row.ReadAsync(cancellationToken))
+            {
+                roles.Add(new RoleDefinition(row.GetString(0), Grants(row.GetString(1))));
+            }
+        }
+
+        await using (var row = await ReadAsync(connection,
+            "SELECT id, name, secret_hash, grants, created_by, created_at, expires_at, revoked_at, last_used_at FROM auth_keys", cancellationToken))
+        {
+            while (await row.ReadAsync(cancellationToken))
+            {
+                keys.Add(new AccessKeyRecord(row.GetString(0), row.GetString(1), row.GetString(2), Grants(row.GetString(3)), row.GetString(4),
+                    Time(row.GetInt64(5)), OptionalTime(row, 6), OptionalTime(row, 7), OptionalTime(row, 8)));
+            }
+        }
+
+        return new AuthState(users, roles, keys);
+    }
+
+    public Task SaveUserAsync(UserAccount user, CancellationToken cancellationToken) =>
+        ExecuteAsync(
+            "INSERT INTO auth_users (name, password_hash, roles, created_at) VALUES ($name, $hash, $roles, $created) " +
+            "ON CONFLICT (name) DO UPDATE SET password_hash = excluded.password_hash, roles = excluded.roles",
+            p =>
+            {
+                p.AddWithValue("$name", user.Name);
+                p.AddWithValue("$hash", user.PasswordHash);
+                p.AddWithValue("$roles", JsonSerializer.Serialize(user.Roles, SqliteJson.Options));
+                p.AddWithValue("$created", user.CreatedAt.ToUnixTimeMilliseconds());
+            },
+            cancellationToken);
+
+    public Task DeleteUserAsync(string name, CancellationToken cancellationToken) =>
+        ExecuteAsync("DELETE FROM auth_users WHERE name = $name", p => p.AddWithValue("$name", name), cancellationToken);
+
+    public Task SaveRoleAsync(RoleDefinition role, CancellationToken cancellationToken) =>
+        ExecuteAsync(
+            "INSERT INTO auth_roles (name, grants) VALUES ($name, $grants) ON CONFLICT (name) DO UPDATE SET grants = excluded.grants",
+            p =>
+            {
+                p.AddWithValue("$name", role.Name);
+                p.AddWithValue("$grants", JsonSerializer.Serialize(role.Grants, SqliteJson.Options));
+            },
+            cancellationToken);
+
+    public Task DeleteRoleAsync(string name, CancellationToken cancellationToken) =>
+        ExecuteAsync("DELETE FROM auth_roles WHERE name = $name", p => p.AddWithValue("$name", name), cancellationToken);
+
+    public Task SaveKeyAsync(AccessKeyRecord key, CancellationToken cancellationToken) =>
+        ExecuteAsync(
+            "INSERT INTO auth_keys (id, name, secret_hash, grants, created_by, created_at, expires_at, revoked_at, last_used_at) " +
+            "VALUES ($id, $name, $hash, $grants, $by, $created, $expires, $revoked, $used) " +
+            "ON CONFLICT (id) DO UPDATE SET revoked_at = excluded.revoked_at, last_used_at = excluded.last_used_at",
+            p =>
+            {
+                p.AddWithValue("$id", key.Id);
+                p.AddWithValue("$name", key.Name);
+                p.AddWithValue("$hash", key.SecretHash);
+                p.AddWithValue("$grants", JsonSerializer.Serialize(key.Grants, SqliteJson.Options));
+                p.AddWithValue("$by", key.CreatedBy);
+                p.AddWithValue("$created", key.CreatedAt.ToUnixTimeMilliseconds());
+                p.AddWithValue("$expires", (object?)key.ExpiresAt?.ToUnixTimeMilliseconds() ?? DBNull.Value);
+                p.AddWithValue("$revoked", (object?)key.RevokedAt?.ToUnixTimeMilliseconds() ?? DBNull.Value);
+                p.AddWithValue("$used", (object?)key.LastUsedAt?.ToUnixTimeMilliseconds() ?? DBNull.Value);
+            },
+            cancellationToken);
+
+    public async Task TouchKeysAsync(IReadOnlyList<(string Id, DateTimeOffset LastUsed)> uses, CancellationToken cancellationToken)
+    {
+        foreach (var (id, at) in uses)
+        {
+            await ExecuteAsync(
+                "UPDATE auth_keys SET last_used_at = MAX(COALESCE(last_used_at, 0), $at) WHERE id = $id",
+                p =>
+                {
+                    p.AddWithValue("$id", id);
+                    p.AddWithValue("$at", at.ToUnixTimeMilliseconds());
+                },
+                cancellationToken);
+        }
+    }
+
+    public async Task<byte[]> GetOrAddSecretAsync(string name, byte[] candidate, CancellationToken cancellationToken)
+    {
+        await ExecuteAsync(
+            "INSERT INTO auth_secrets (name, value) VALUES ($name, $value) ON CONFLICT (name) DO NOTHING",
+            p =>
+            {
+                p.AddWithValue("$name", name);
+                p.AddWithValue("$value", candidate);
+            },
+            cancellationToken);
+        await using var connection = await database.OpenReadAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT value FROM auth_secrets WHERE name = $name";
+        command.Parameters.AddWithValue("$name", name);
+        return (byte[])(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    private async Task ExecuteAsync(string sql, Action<SqliteParameterCollection> bind, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await database.WriteAsync(
+                async (connection, ct) =>
+                {
+                    await database.UseSoftCommitsAsync(false, ct);
+                    await using var command = connection.CreateCommand();
+                    command.CommandText = sql;
+                    bind(command.Parameters);
+                    return await command.ExecuteNonQueryAsync(ct);
+                },
+                cancellationToken);
+        }
+        catch (SqliteException e)
+        {
+            throw new StorageUnavailableException($"The store could not save the change ({e.Message}); try again.", e);
+        }
+    }
+
+    private static async Task<SqliteDataReader> ReadAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return await command.ExecuteReaderAsync(cancellationToken);
+    }
+
+    private static ImmutableArray<string> Strings(string json) => JsonSerializer.Deserialize<ImmutableArray<string>>(json, SqliteJson.Options);
+
+    private static ImmutableArray<Grant> Grants(string json) => JsonSerializer.Deserialize<ImmutableArray<Grant>>(json, SqliteJson.Options);
+
+    private static DateTimeOffset Time(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
+
+    private static DateTimeOffset? OptionalTime(SqliteDataReader row, int ordinal) => row.IsDBNull(ordinal) ? null : Time(row.GetInt64(ordinal));
+}
