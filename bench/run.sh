@@ -42,9 +42,15 @@ trap cleanup EXIT
 
 HTTP_PORT="$(free_port)"; GRPC_PORT="$(free_port)"; ETCD_PORT="$(free_port)"; ETCD_PEER="$(free_port)"
 
+# Authentication stays on (Enforced, never Dev): the server's first start creates 'admin' with this password, and the
+# load test logs in with it to create the access key every Meridian call of the suite carries. Only the two processes
+# that need it see it, through the environment (not the command line).
+ADMIN_PASSWORD="$(python3 -c 'import secrets; print(secrets.token_urlsafe(24))')"
+
 # Instances outlive the whole run without heartbeats, so expiry never changes what a scenario measures.
-(cd "$(dirname "$SERVER_DLL")" && exec dotnet "$SERVER_DLL" \
+(cd "$(dirname "$SERVER_DLL")" && MERIDIAN_ADMIN_PASSWORD="$ADMIN_PASSWORD" exec dotnet "$SERVER_DLL" \
   --urls "http://127.0.0.1:$HTTP_PORT" \
+  --Meridian:Auth:Mode=Enforced \
   --Meridian:Grpc:Port="$GRPC_PORT" \
   --Meridian:Storage:Sqlite:DataDirectory="$WORK/meridian" \
   --Meridian:Registry:HeartbeatTimeout=00:15:00 \
@@ -79,7 +85,7 @@ if [[ -n "${BENCH_TRACE:-}" ]]; then
 fi
 
 set +e
-dotnet "$LOADTEST_DLL" \
+MERIDIAN_ADMIN_PASSWORD="$ADMIN_PASSWORD" dotnet "$LOADTEST_DLL" \
   --meridian "http://127.0.0.1:$HTTP_PORT" --meridian-grpc "http://127.0.0.1:$GRPC_PORT" --meridian-pid "$SERVER_PID" \
   --etcd "http://127.0.0.1:$ETCD_PORT" --etcd-pid "$ETCD_PID" --out "$OUT" "$@"
 STATUS=$?

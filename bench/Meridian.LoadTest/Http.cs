@@ -7,7 +7,19 @@ namespace Meridian.LoadTest;
 /// <summary>HTTP/1.1 plumbing: a pooled client per connection budget, and requests whose bodies are prepared bytes.</summary>
 internal static class Http
 {
-    public static HttpClient Client(Uri baseAddress, int connections) => new(new SocketsHttpHandler
+    /// <param name="bearer">Sent as <c>Authorization: Bearer</c> on every request of the client (a token or an access key), when given.</param>
+    public static HttpClient Client(Uri baseAddress, int connections, string? bearer = null)
+    {
+        var client = Unauthenticated(baseAddress, connections);
+        if (bearer is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        }
+
+        return client;
+    }
+
+    private static HttpClient Unauthenticated(Uri baseAddress, int connections) => new(new SocketsHttpHandler
     {
         MaxConnectionsPerServer = connections,
         PooledConnectionLifetime = Timeout.InfiniteTimeSpan,

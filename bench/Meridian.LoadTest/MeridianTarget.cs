@@ -8,18 +8,56 @@ using Meridian.Contracts.V1;
 
 namespace Meridian.LoadTest;
 
-/// <summary>The Meridian side: the native HTTP API over pooled HTTP/1.1 connections, and the gRPC client connection.</summary>
+/// <summary>
+/// The Meridian side: the native HTTP API over pooled HTTP/1.1 connections, and the gRPC client connection. Every call
+/// carries an access key, as a deployed client's would: the load test logs in as the administrator once, creates a key
+/// scoped to what the suite does, and sends it as <c>Authorization: Bearer mrd_...</c> (HTTP header, gRPC metadata).
+/// </summary>
 internal sealed class MeridianTarget : IDisposable
 {
     private const string Ns = "public";
     private const string Group = "DEFAULT_GROUP";
     private readonly Settings _settings;
+    private readonly string _key;
     private readonly HttpClient _http;
+    private readonly Metadata _credentials;
 
-    public MeridianTarget(Settings settings)
+    private MeridianTarget(Settings settings, string key)
     {
         _settings = settings;
-        _http = Http.Client(settings.MeridianHttp, settings.Concurrency);
+        _key = key;
+        _http = Http.Client(settings.MeridianHttp, settings.Concurrency, key);
+        _credentials = new Metadata { { "authorization", "Bearer " + key } };
+    }
+
+    /// <summary>Logs in (<c>POST /v1/auth/token</c>) and creates the suite's access key (<c>POST /v1/auth/keys</c>).</summary>
+    public static async Task<MeridianTarget> ConnectAsync(Settings settings, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(settings.MeridianPassword))
+        {
+            throw new InvalidOperationException(
+                $"Set {Settings.PasswordVariable} to the password of '{settings.MeridianUser}' (the server's first start creates 'admin' with it); bench/run.sh does.");
+        }
+
+        using var login = Http.Client(settings.MeridianHttp, 1);
+        var answer = await Http.SendAsync(login, HttpMethod.Post, "v1/auth/token",
+            JsonSerializer.SerializeToUtf8Bytes(new TokenRequest(settings.MeridianUser, settings.MeridianPassword), LoadTestJson.Default.TokenRequest), ct);
+        string token;
+        using (var doc = JsonDocument.Parse(answer))
+        {
+            token = doc.RootElement.GetProperty("accessToken").GetString() ?? throw new InvalidOperationException("The login answer has no accessToken.");
+        }
+
+        using var admin = Http.Client(settings.MeridianHttp, 1, token);
+        var name = string.Create(CultureInfo.InvariantCulture, $"loadtest-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
+        answer = await Http.SendAsync(admin, HttpMethod.Post, "v1/auth/keys", JsonSerializer.SerializeToUtf8Bytes(
+            new KeyRequest(name, ["*"], ["discovery:read", "register", "config:read", "config:write"], DateTimeOffset.UtcNow.AddDays(1)),
+            LoadTestJson.Default.KeyRequest), ct);
+        using (var doc = JsonDocument.Parse(answer))
+        {
+            var key = doc.RootElement.GetProperty("key").GetString();
+            return key is { Length: > 0 } ? new MeridianTarget(settings, key) : throw new InvalidOperationException("The key answer has no key: " + Http.Utf8(answer));
+        }
     }
 
     public int Pid => _settings.MeridianPid;
@@ -87,7 +125,7 @@ internal sealed class MeridianTarget : IDisposable
     public async Task<FanOutResult> LongPollFanOutAsync(int subscribers, int changes, CancellationToken ct)
     {
         var setup = Stopwatch.StartNew();
-        using var pollers = Http.Client(_settings.MeridianHttp, subscribers + 8);
+        using var pollers = Http.Client(_settings.MeridianHttp, subscribers + 8, _key);
         var dataId = string.Create(CultureInfo.InvariantCulture, $"fanout-{subscribers}");
         var md5 = await PublishAsync(dataId, Naming.ConfigContent(0, 256), ct);
         var trials = new List<Arrivals>();
@@ -183,9 +221,9 @@ internal sealed class MeridianTarget : IDisposable
         MaxReceiveMessageSize = 64 * 1024 * 1024,
     });
 
-    private static async Task<AsyncDuplexStreamingCall<ClientMessage, ServerMessage>> OpenAsync(Connection.ConnectionClient client, string clientId, CancellationToken ct)
+    private async Task<AsyncDuplexStreamingCall<ClientMessage, ServerMessage>> OpenAsync(Connection.ConnectionClient client, string clientId, CancellationToken ct)
     {
-        var call = client.Connect(cancellationToken: ct);
+        var call = client.Connect(_credentials, cancellationToken: ct);
         await call.RequestStream.WriteAsync(new ClientMessage { Hello = new Hello { ClientId = clientId, ClientName = "meridian-loadtest" } }, ct);
         while (await call.ResponseStream.MoveNext(ct))
         {
@@ -381,6 +419,12 @@ internal sealed class MeridianTarget : IDisposable
 
 internal sealed record PublishBody(string Content, string Type);
 
+internal sealed record TokenRequest(string Username, string Password);
+
+internal sealed record KeyRequest(string Name, string[] Namespaces, string[] Scopes, DateTimeOffset ExpiresAt);
+
 [System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase)]
 [System.Text.Json.Serialization.JsonSerializable(typeof(PublishBody))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(TokenRequest))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(KeyRequest))]
 internal sealed partial class LoadTestJson : System.Text.Json.Serialization.JsonSerializerContext;

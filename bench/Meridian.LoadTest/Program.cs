@@ -11,7 +11,7 @@ Console.CancelKeyPress += (_, e) =>
 };
 var ct = abort.Token;
 
-using var meridian = new MeridianTarget(settings);
+using var meridian = await MeridianTarget.ConnectAsync(settings, ct);
 using var etcd = new EtcdTarget(settings);
 var rows = new List<Row>();
 var d = settings.Duration;

@@ -6,6 +6,13 @@ internal sealed class Settings
     public required Uri MeridianHttp { get; init; }
     public required Uri MeridianGrpc { get; init; }
     public int MeridianPid { get; init; }
+
+    /// <summary>The administrator the load test logs in as, to create the access key every Meridian call carries.</summary>
+    public string MeridianUser { get; init; } = "admin";
+
+    /// <summary>That administrator's password: from <c>MERIDIAN_ADMIN_PASSWORD</c>, the variable the server's first start reads too.</summary>
+    public string? MeridianPassword { get; init; }
+
     public required Uri Etcd { get; init; }
     public int EtcdPid { get; init; }
     public bool Quick { get; init; }
@@ -61,6 +68,8 @@ internal sealed class Settings
             MeridianHttp = new Uri(Need("meridian")),
             MeridianGrpc = new Uri(Need("meridian-grpc")),
             MeridianPid = int.Parse(Need("meridian-pid"), System.Globalization.CultureInfo.InvariantCulture),
+            MeridianUser = map.TryGetValue("meridian-user", out var user) ? user : "admin",
+            MeridianPassword = Environment.GetEnvironmentVariable(PasswordVariable),
             Etcd = new Uri(Need("etcd")),
             EtcdPid = int.Parse(Need("etcd-pid"), System.Globalization.CultureInfo.InvariantCulture),
             Quick = quick,
@@ -70,7 +79,9 @@ internal sealed class Settings
         };
     }
 
+    public const string PasswordVariable = "MERIDIAN_ADMIN_PASSWORD";
+
     private const string Usage =
-        "Usage: Meridian.LoadTest --meridian http://127.0.0.1:P --meridian-grpc http://127.0.0.1:G --meridian-pid PID " +
+        "Usage: MERIDIAN_ADMIN_PASSWORD=... Meridian.LoadTest --meridian http://127.0.0.1:P --meridian-grpc http://127.0.0.1:G --meridian-pid PID [--meridian-user admin] " +
         "--etcd http://127.0.0.1:E --etcd-pid PID [--out DIR] [--concurrency N] [--only register,heartbeat,large,one-service,grpc,list,get,publish,fanout] [--quick]";
 }
