@@ -2,6 +2,8 @@
 # The Meridian demo in one command: a Meridian server, three user-service instances (two in cluster HZ, one in SH),
 # an order-service in HZ that balances same-cluster-first, and the demo configs. Ctrl+C stops everything.
 #
+# Auth is on, as everywhere: the server's admin password is MERIDIAN_ADMIN_PASSWORD (a random one is made for the demo),
+# the demo logs in with it, and the services run with an access key the demo creates.
 # Ports can be moved with environment variables: MERIDIAN_HTTP_PORT (8848), MERIDIAN_GRPC_PORT (9848),
 # USER_PORTS ("8081 8082 8083"), ORDER_PORT (8090). MERIDIAN_DEMO_BIN names a folder that already holds
 # Meridian.Server.dll, UserService.dll and OrderService.dll, to skip the build.
@@ -14,6 +16,7 @@ read -r -a user_ports <<< "${USER_PORTS:-8081 8082 8083}"
 order_port=${ORDER_PORT:-8090}
 work=$(mktemp -d "${TMPDIR:-/tmp}/meridian-demo.XXXXXX")
 meridian="http://127.0.0.1:$http_port"
+admin_password=${MERIDIAN_ADMIN_PASSWORD:-demo-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')}
 pids=()
 
 stop() {
@@ -63,13 +66,21 @@ wait_for() { # url: up to 60 s for it to answer
 }
 
 echo "Starting Meridian on $meridian (client connections on $grpc_port)..."
-start meridian "$server_dll" --urls "http://127.0.0.1:$http_port" --Meridian:Grpc:Port="$grpc_port" \
+MERIDIAN_ADMIN_PASSWORD="$admin_password" start meridian "$server_dll" --urls "http://127.0.0.1:$http_port" --Meridian:Grpc:Port="$grpc_port" \
   --Meridian:Storage:Sqlite:DataDirectory="$work/meridian-data" --Logging:LogLevel:Default=Warning
 wait_for "$meridian/health/ready"
 
+json() { python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
+token=$(curl -fs -X POST "$meridian/v1/auth/token" -H 'content-type: application/json' \
+  -d "{\"username\":\"admin\",\"password\":\"$admin_password\"}" | json accessToken)
+auth=(-H "Authorization: Bearer $token")
+echo "Creating the services' access key (discovery, registration and config reading in 'public')..."
+access_key=$(curl -fs -X POST "$meridian/v1/auth/keys" "${auth[@]}" -H 'content-type: application/json' \
+  -d '{"name":"demo-services","namespaces":["public"],"scopes":["discovery:read","register","config:read"]}' | json key)
+
 echo "Publishing the demo configs..."
 publish() { # dataId, content
-  curl -fs -X PUT "$meridian/v1/namespaces/public/groups/DEFAULT_GROUP/configs/$1" \
+  curl -fs -X PUT "$meridian/v1/namespaces/public/groups/DEFAULT_GROUP/configs/$1" "${auth[@]}" \
     -H 'content-type: application/json' \
     -d "$(printf '{"type":"yaml","content":%s}' "$(printf '%s' "$2" | python3 -c 'import json,sys; print(json.dumps(sys.stdin.read()))')")" > /dev/null
 }
@@ -77,7 +88,7 @@ publish userservice.yaml $'pattern:\n  greeting: Hello from the shared userservi
 publish userservice-dev.yaml $'pattern:\n  dateformat: yyyy-MM-dd HH:mm:ss'
 
 common=(--Meridian:ServerAddresses:0="127.0.0.1:$grpc_port" --Meridian:Config:ServerAddresses:0="$meridian"
-        --Meridian:Config:Environment=dev --Logging:LogLevel:Default=Warning)
+        --Meridian:Config:Environment=dev --Meridian:AccessKey="$access_key" --Logging:LogLevel:Default=Warning)
 clusters=(HZ HZ SH)
 echo "Starting three user-service instances..."
 for i in 0 1 2; do
@@ -95,13 +106,13 @@ wait_for "http://127.0.0.1:$order_port/order/101"
 
 cat <<MSG
 
-Demo ready. Try:
+Demo ready. The admin password is $admin_password. Try:
   curl http://127.0.0.1:$order_port/order/101          # an order with its user, fetched from a user-service in HZ
   curl http://127.0.0.1:${user_ports[0]}/user/now              # the time, formatted by pattern:dateformat from Meridian
-  curl "$meridian/v1/namespaces/public/groups/DEFAULT_GROUP/services/userservice/instances"
-  $meridian/docs                               # the API reference
+  T=$token
+  curl -H "Authorization: Bearer \$T" "$meridian/v1/namespaces/public/groups/DEFAULT_GROUP/services/userservice/instances"
 Change the date format while everything runs:
-  curl -X PUT $meridian/v1/namespaces/public/groups/DEFAULT_GROUP/configs/userservice-dev.yaml \\
+  curl -X PUT -H "Authorization: Bearer \$T" $meridian/v1/namespaces/public/groups/DEFAULT_GROUP/configs/userservice-dev.yaml \\
     -H 'content-type: application/json' -d '{"type":"yaml","content":"pattern:\\n  dateformat: HH:mm"}'
 Processes: ${pids[*]}
 Logs: $work

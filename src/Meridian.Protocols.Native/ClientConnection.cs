@@ -29,6 +29,9 @@ internal sealed class ClientConnection : ISessionStream, IDisposable
 
     /// <summary>Who opened the stream; every operation on it is checked against this caller.</summary>
     public Caller Caller { get; init; } = Caller.System;
+
+    /// <summary>A session is its caller's own: another caller that reuses the client id gets a session of its own, not this one.</summary>
+    public string SessionKey => $"{Caller.Name}:{ClientId}";
     public string ClientName { get; }
     public string Peer { get; }
 

@@ -39,8 +39,7 @@ internal sealed partial class ConnectionService(
             Caller = Caller.Of(context.GetHttpContext().User),
         };
 
-        // A session is the caller's own: another caller reusing the client id gets a session of its own, not this one.
-        connection.LeaseOwner = sessions.Attach($"{connection.Caller.Name}:{connection.ClientId}", connection);
+        connection.LeaseOwner = sessions.Attach(connection.SessionKey, connection);
         LogConnected(logger, connection.ClientId, connection.ClientName, connection.Peer, connection.StreamId);
         connection.Reply(new ServerMessage
         {
@@ -70,7 +69,7 @@ internal sealed partial class ConnectionService(
         {
             connection.Close();
             hub.UnsubscribeAll(connection);
-            sessions.Detach(connection.ClientId, connection, settings.Grace);
+            sessions.Detach(connection.SessionKey, connection, settings.Grace);
         }
 
         await Task.WhenAll(writer, pinger);

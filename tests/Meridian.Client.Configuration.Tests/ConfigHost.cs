@@ -37,6 +37,7 @@ public sealed class ConfigHost : IAsyncDisposable
         var all = new Dictionary<string, string?>
         {
             ["Meridian:Config:ServerAddresses:0"] = server,
+            ["Meridian:Config:AccessKey"] = Meridian.Testing.TestTokens.AdminToken,
             ["Meridian:Config:SnapshotDirectory"] = snapshots,
             ["Meridian:Config:LongPollTimeout"] = "00:00:30",
             ["Meridian:Config:RetryDelay"] = "00:00:00.200",

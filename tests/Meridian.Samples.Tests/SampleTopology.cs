@@ -15,17 +15,24 @@ public sealed class SampleTopology : IAsyncDisposable
 
     public Uri Meridian { get; private set; } = null!;
     public string ClientAddress { get; private set; } = "";
+
+    /// <summary>The access key the sample services run with, as a deployment would give them.</summary>
+    public string AccessKey { get; private set; } = "";
     public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(30) };
 
     public static async Task<SampleTopology> StartServerAsync(CancellationToken cancellationToken)
     {
         var topology = new SampleTopology();
         var server = topology.Track(ChildProcess.StartDotnet("Meridian.Server.dll",
-            "--urls", "http://127.0.0.1:0", "--Meridian:Grpc:Port=0", $"--Meridian:Storage:Sqlite:DataDirectory={topology._work}/meridian"));
+            "--urls", "http://127.0.0.1:0", "--Meridian:Grpc:Port=0", $"--Meridian:Storage:Sqlite:DataDirectory={topology._work}/meridian", TestAuth.AdminPasswordArgument));
         var http = await server.WaitForAsync(@"Meridian HTTP API .* on (http://[^\s;]+)", StartTimeout, cancellationToken);
         var grpc = await server.WaitForAsync(@"Meridian client connections \(gRPC, HTTP/2\) on (\S+)", StartTimeout, cancellationToken);
         topology.Meridian = new Uri(http.Groups[1].Value);
         topology.ClientAddress = grpc.Groups[1].Value;
+        var token = await TestAuth.LoginAsync(topology.Http, topology.Meridian, cancellationToken);
+        topology.Http.DefaultRequestHeaders.Authorization = new("Bearer", token);
+        using var admin = TestAuth.ClientWith(topology.Meridian, token);
+        topology.AccessKey = await TestAuth.CreateKeyAsync(admin, cancellationToken, "sample-services", ["*"]);
         return topology;
     }
 
@@ -67,6 +74,7 @@ public sealed class SampleTopology : IAsyncDisposable
             $"--Meridian:Config:SnapshotDirectory={_work}/{name}-config",
             $"--Meridian:Discovery:SnapshotDirectory={_work}/{name}-discovery",
             $"--Database:Path={_work}/{name}.db",
+            $"--Meridian:AccessKey={AccessKey}",
             .. args,
         ]));
         var listening = await app.WaitForAsync(@"Now listening on: (http://\S+)", StartTimeout, cancellationToken);

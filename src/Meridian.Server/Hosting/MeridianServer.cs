@@ -55,7 +55,14 @@ public static partial class MeridianServer
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
         app.MapOpenApi();
-        app.MapScalarApiReference("/docs");
+        // The API reference needs a login like everything else: its assets come without the anonymous access Scalar gives them.
+        app.MapScalarApiReference("/docs").Finally(endpoint =>
+        {
+            foreach (var anonymous in endpoint.Metadata.OfType<Microsoft.AspNetCore.Authorization.IAllowAnonymous>().ToList())
+            {
+                endpoint.Metadata.Remove(anonymous);
+            }
+        });
 
         var api = app.MapGroup("/v1").RequireAuthorization(MeridianAuthorization.Policy);
         api.MapAuthEndpoints();

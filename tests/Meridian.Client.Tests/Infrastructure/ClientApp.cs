@@ -1,3 +1,4 @@
+using Meridian.Testing;
 using Meridian.Client.Discovery;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -46,6 +47,7 @@ public sealed class ClientApp : IAsyncDisposable
         {
             ["Logging:LogLevel:Default"] = "Warning",
             ["Meridian:ServiceName"] = service ?? name,
+            ["Meridian:AccessKey"] = TestTokens.AdminToken,
             ["Meridian:Register"] = service is null ? "false" : "true",
             ["Meridian:Connection:MinReconnectDelay"] = "00:00:00.100",
             ["Meridian:Connection:MaxReconnectDelay"] = "00:00:00.400",

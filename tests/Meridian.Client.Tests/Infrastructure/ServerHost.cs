@@ -1,3 +1,4 @@
+using Meridian.Testing;
 using Meridian.Server.Hosting;
 using Meridian.Protocols.Native;
 using Microsoft.AspNetCore.Builder;
@@ -22,7 +23,7 @@ public sealed class ServerHost : IAsyncDisposable
         var http = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
             .Select(a => new Uri(a)).First(u => u.Port != grpc.Port);
         HttpPort = http.Port;
-        Http = new HttpClient { BaseAddress = http };
+        Http = TestAuth.ClientWith(http, TestTokens.AdminToken);
     }
 
     public string DataDirectory { get; }
@@ -43,6 +44,7 @@ public sealed class ServerHost : IAsyncDisposable
         {
             "--urls", $"http://127.0.0.1:{httpPort}", $"--Meridian:Grpc:Port={grpcPort}",
             $"--Meridian:Storage:Sqlite:DataDirectory={dataDirectory}", "--Logging:LogLevel:Default=Warning",
+            TestAuth.AdminPasswordArgument, TestAuth.SigningKeyArgument,
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

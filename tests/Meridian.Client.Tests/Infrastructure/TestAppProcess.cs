@@ -14,7 +14,8 @@ public sealed class TestAppProcess : IAsyncDisposable
         var process = ChildProcess.StartDotnet(
             "Meridian.Client.TestApp.dll",
             "--urls", "http://127.0.0.1:0", $"--Meridian:ServerAddresses:0={server}", $"--Meridian:ServiceName={service}",
-            $"--Meridian:Discovery:SnapshotDirectory={snapshotDirectory}", "--Logging:LogLevel:Default=Warning");
+            $"--Meridian:Discovery:SnapshotDirectory={snapshotDirectory}", "--Logging:LogLevel:Default=Warning",
+            $"--Meridian:AccessKey={TestTokens.AdminToken}");
         try
         {
             await process.WaitForAsync("test-app started", TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);

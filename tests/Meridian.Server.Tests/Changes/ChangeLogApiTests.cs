@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Meridian.Testing;
 using Meridian.Server.Tests.Api.Config;
 using Meridian.Server.Tests.Infrastructure;
 
@@ -52,7 +53,7 @@ public sealed class ChangeLogApiTests
     {
         await using var server = await TestServer.StartAsync(cancellationToken: Ct);
         var v1 = await server.Client.PublishAsync("app.yaml", "a: 1\n");
-        using var other = new HttpClient { BaseAddress = server.BaseAddress };
+        using var other = TestAuth.ClientWith(server.BaseAddress, server.Token);
 
         var answers = await Task.WhenAll(
             server.Client.PutConfigAsync("app.yaml", new { content = "a: 2\n", expectedMd5 = v1.Md5 }),

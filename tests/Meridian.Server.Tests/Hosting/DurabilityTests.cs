@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using Meridian.Testing;
 using Meridian.Server.Tests.Infrastructure;
 
 namespace Meridian.Server.Tests.Hosting;
@@ -68,7 +69,7 @@ public sealed class DurabilityTests
                 var writers = Enumerable.Range(0, Clients).Select(c => Task.Run(async () =>
                 {
                     // One connection per client, as sixteen separate applications would have.
-                    using var client = new HttpClient { BaseAddress = first.BaseAddress };
+                    using var client = TestAuth.ClientWith(first.BaseAddress, first.Token);
                     for (var n = 0; n < PerClient; n++)
                     {
                         var dataId = $"c{c}-{n}.properties";

@@ -15,19 +15,24 @@ public sealed class RawConnection : IAsyncDisposable
     private readonly List<ServerMessage> _unmatched = [];
     private ulong _nextRequest;
 
-    private RawConnection(Uri address)
+    private RawConnection(Uri address, string? credential)
     {
         _channel = GrpcChannel.ForAddress(address);
-        _call = new Connection.ConnectionClient(_channel).Connect();
+        _call = new Connection.ConnectionClient(_channel).Connect(credential is null ? null : new Metadata { { "authorization", "Bearer " + credential } });
         _reader = Task.Run(ReadAsync);
     }
 
     /// <summary>Completes when the server ends the stream, with the status it gave.</summary>
     public TaskCompletionSource<Status> Ended { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public static async Task<RawConnection> OpenAsync(Uri address, string clientId, CancellationToken cancellationToken, bool sayHello = true)
+    /// <summary>Opens a stream to the test server as its administrator.</summary>
+    public static Task<RawConnection> OpenAsync(TestServer server, string clientId, CancellationToken cancellationToken, bool sayHello = true) =>
+        OpenAsync(server.GrpcAddress, clientId, cancellationToken, sayHello, server.Token);
+
+    /// <summary>Opens a stream presenting <paramref name="credential"/> (a token or an access key; null for none).</summary>
+    public static async Task<RawConnection> OpenAsync(Uri address, string clientId, CancellationToken cancellationToken, bool sayHello, string? credential)
     {
-        var connection = new RawConnection(address);
+        var connection = new RawConnection(address, credential);
         if (sayHello)
         {
             await connection.SendAsync(new ClientMessage { Hello = new Hello { ClientId = clientId, ClientName = "raw-test" } });

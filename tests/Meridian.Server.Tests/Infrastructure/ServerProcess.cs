@@ -10,12 +10,16 @@ public sealed class ServerProcess : IAsyncDisposable
 {
     private readonly ChildProcess _process;
 
-    private ServerProcess(ChildProcess process, Uri baseAddress)
+    private ServerProcess(ChildProcess process, Uri baseAddress, string token)
     {
         _process = process;
         BaseAddress = baseAddress;
-        Client = new HttpClient { BaseAddress = baseAddress };
+        Token = token;
+        Client = TestAuth.ClientWith(baseAddress, token);
     }
+
+    /// <summary>The administrator's bearer token.</summary>
+    public string Token { get; }
 
     public Uri BaseAddress { get; }
     public HttpClient Client { get; }
@@ -25,12 +29,14 @@ public sealed class ServerProcess : IAsyncDisposable
     {
         var process = ChildProcess.StartDotnet(
             "Meridian.Server.dll",
-            ["--urls", "http://127.0.0.1:0", "--Meridian:Grpc:Port=0", $"--Meridian:Storage:Sqlite:DataDirectory={dataDirectory}", .. extraArgs]);
+            ["--urls", "http://127.0.0.1:0", "--Meridian:Grpc:Port=0", $"--Meridian:Storage:Sqlite:DataDirectory={dataDirectory}", TestAuth.AdminPasswordArgument, TestAuth.SigningKeyArgument, .. extraArgs]);
         try
         {
             // The server's own line, not Kestrel's "Now listening on", which also lists the client-connection port.
             var listening = await process.WaitForAsync(@"Meridian HTTP API .* on (http://[^\s;]+)", TimeSpan.FromSeconds(60), cancellationToken);
-            return new ServerProcess(process, new Uri(listening.Groups[1].Value));
+            var address = new Uri(listening.Groups[1].Value);
+            using var login = new HttpClient();
+            return new ServerProcess(process, address, await TestAuth.LoginAsync(login, address, cancellationToken));
         }
         catch
         {

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using Meridian.Server.Hosting;
 using Meridian.Protocols.Native;
+using Meridian.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -10,16 +11,17 @@ using Microsoft.Extensions.Time.Testing;
 namespace Meridian.Server.Tests.Infrastructure;
 
 /// <summary>
-/// A real Meridian server on real Kestrel, bound to a free loopback port, with its own data folder.
-/// Pass a <see cref="FakeTimeProvider"/> to drive expiry without waiting.
+/// A real Meridian server on real Kestrel, bound to a free loopback port, with its own data folder, auth on.
+/// <see cref="Client"/> is logged in as the administrator. Pass a <see cref="FakeTimeProvider"/> to drive expiry without waiting.
 /// </summary>
 public sealed class TestServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly bool _ownsData;
 
-    private TestServer(WebApplication app, string dataDirectory, bool ownsData)
+    private TestServer(WebApplication app, string dataDirectory, bool ownsData, string token)
     {
+        Token = token;
         _app = app;
         DataDirectory = dataDirectory;
         _ownsData = ownsData;
@@ -28,8 +30,11 @@ public sealed class TestServer : IAsyncDisposable
         GrpcAddress = new Uri($"http://{grpc}");
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
         BaseAddress = new Uri(addresses.First(a => new Uri(a).Port != grpc.Port));
-        Client = new HttpClient { BaseAddress = BaseAddress };
+        Client = TestAuth.ClientWith(BaseAddress, token);
     }
+
+    /// <summary>The administrator's bearer token.</summary>
+    public string Token { get; }
 
     public Uri BaseAddress { get; }
 
@@ -52,7 +57,7 @@ public sealed class TestServer : IAsyncDisposable
         var args = new List<string>
         {
             "--urls", "http://127.0.0.1:0", "--Meridian:Grpc:Port=0", $"--Meridian:Storage:Sqlite:DataDirectory={dataDirectory}",
-            "--Logging:LogLevel:Default=Warning",
+            "--Logging:LogLevel:Default=Warning", TestAuth.AdminPasswordArgument, TestAuth.SigningKeyArgument,
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -67,7 +72,11 @@ public sealed class TestServer : IAsyncDisposable
             }
         });
         await app.StartAsync(cancellationToken);
-        return new TestServer(app, dataDirectory, ownsData);
+        var grpc = app.Services.GetRequiredService<GrpcEndpoint>().EndPoint!;
+        var http = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First(a => new Uri(a).Port != grpc.Port);
+        using var login = new HttpClient();
+        var token = await TestAuth.LoginAsync(login, new Uri(http), cancellationToken);
+        return new TestServer(app, dataDirectory, ownsData, token);
     }
 
     public static string NewDataDirectory() => Directory.CreateTempSubdirectory("meridian-test-").FullName;

@@ -29,7 +29,7 @@ public sealed class ConfigListenerScaleTests
 
         // One connection per long-poll, as that many separate clients would hold.
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = Listeners * 2, ConnectTimeout = TimeSpan.FromSeconds(30) };
-        using var clients = new HttpClient(handler) { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromMinutes(3) };
+        using var clients = new HttpClient(handler) { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromMinutes(3), DefaultRequestHeaders = { Authorization = new("Bearer", server.Token) } };
         var polls = Enumerable.Range(0, Listeners)
             .Select(i => clients.ListenAsync(new { timeoutMs = 120_000, clientId = $"client-{i}", keys = new[] { new { dataId = "shared.yaml", md5 = v1.Md5 } } }, Ct))
             .ToList();

@@ -243,16 +243,18 @@ public sealed class NacosNamingApiTests
     public async Task Login_answers_a_token_in_body_and_header()
     {
         await using var server = await TestServer.StartAsync(cancellationToken: Ct);
-        using var response = await server.Client.PostAsync("/nacos/v1/auth/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        using var anonymous = new HttpClient { BaseAddress = server.BaseAddress };
+        using var response = await anonymous.PostAsync("/nacos/v1/auth/login", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["username"] = "nacos",
-            ["password"] = "anything",
+            ["username"] = "admin",
+            ["password"] = Meridian.Testing.TestAuth.AdminPassword,
         }), Ct);
         var body = JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!;
         var token = (string?)body["accessToken"];
         Assert.False(string.IsNullOrEmpty(token));
         Assert.Equal(18000, (int)body["tokenTtl"]!);
-        Assert.Equal("nacos", (string?)body["username"]);
+        Assert.Equal("admin", (string?)body["username"]);
+        Assert.True((bool)body["globalAdmin"]!);
         Assert.Equal("Bearer " + token, response.Headers.GetValues("Authorization").Single());
     }
 

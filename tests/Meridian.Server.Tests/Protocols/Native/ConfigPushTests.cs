@@ -15,7 +15,7 @@ public sealed class ConfigPushTests
         await using var server = await TestServer.StartAsync(cancellationToken: Ct);
         var configs = server.Get<ConfigService>();
         var key = new ConfigKey("public", "DEFAULT_GROUP", "app.json");
-        await using var watcher = await RawConnection.OpenAsync(server.GrpcAddress, "config-watcher", Ct);
+        await using var watcher = await RawConnection.OpenAsync(server, "config-watcher", Ct);
 
         var ack = await watcher.RequestAsync(new ClientMessage { SubscribeConfig = new SubscribeConfig { Config = new ConfigRef { DataId = "app.json" } } }, Ct);
         Assert.True(ack.Ok, ack.ErrorMessage);
@@ -42,7 +42,7 @@ public sealed class ConfigPushTests
     public async Task Subscribing_to_an_invalid_data_id_is_answered_with_what_to_fix()
     {
         await using var server = await TestServer.StartAsync(cancellationToken: Ct);
-        await using var watcher = await RawConnection.OpenAsync(server.GrpcAddress, "config-watcher", Ct);
+        await using var watcher = await RawConnection.OpenAsync(server, "config-watcher", Ct);
         var ack = await watcher.RequestAsync(new ClientMessage { SubscribeConfig = new SubscribeConfig { Config = new ConfigRef { DataId = "bad id!" } } }, Ct);
         Assert.False(ack.Ok);
         Assert.Equal("invalid_input", ack.ErrorCode);

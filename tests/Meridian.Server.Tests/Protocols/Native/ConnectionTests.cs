@@ -24,8 +24,8 @@ public sealed class ConnectionTests
     public async Task Subscriber_gets_the_snapshot_then_every_change_with_growing_revisions()
     {
         await using var server = await TestServer.StartAsync(cancellationToken: Ct);
-        await using var provider = await RawConnection.OpenAsync(server.GrpcAddress, "provider", Ct);
-        await using var watcher = await RawConnection.OpenAsync(server.GrpcAddress, "watcher", Ct);
+        await using var provider = await RawConnection.OpenAsync(server, "provider", Ct);
+        await using var watcher = await RawConnection.OpenAsync(server, "watcher", Ct);
 
         var first = await provider.RequestAsync(Register("orders", 8080), Ct);
         Assert.True(first.Ok, first.ErrorMessage);
@@ -45,7 +45,7 @@ public sealed class ConnectionTests
     public async Task Subscribing_to_an_unknown_service_pushes_it_empty_and_later_its_first_instance()
     {
         await using var server = await TestServer.StartAsync(cancellationToken: Ct);
-        await using var watcher = await RawConnection.OpenAsync(server.GrpcAddress, "watcher", Ct);
+        await using var watcher = await RawConnection.OpenAsync(server, "watcher", Ct);
         await watcher.RequestAsync(Subscribe("later"), Ct);
         var empty = (await watcher.NextPushAsync("later", Ct)).ServicePush;
         Assert.Empty(empty.Instances);
@@ -64,7 +64,7 @@ public sealed class ConnectionTests
         // This bare client answers no pings, so the idle cut-off must lie beyond the simulated minute and a half.
         await using var server = await TestServer.StartAsync(
             time, new Dictionary<string, string?> { ["Meridian:Connections:IdleTimeout"] = "00:10:00" }, cancellationToken: Ct);
-        await using var provider = await RawConnection.OpenAsync(server.GrpcAddress, "provider", Ct);
+        await using var provider = await RawConnection.OpenAsync(server, "provider", Ct);
         Assert.True((await provider.RequestAsync(Register("held", 7000), Ct)).Ok);
 
         // Far past the 30 s delete timeout, in sweep-sized steps so each sweep runs.
@@ -83,7 +83,7 @@ public sealed class ConnectionTests
         await using var server = await TestServer.StartAsync(
             settings: new Dictionary<string, string?> { ["Meridian:Connections:Grace"] = "00:00:00.500" }, cancellationToken: Ct);
         var registry = server.Get<RegistryProjection>();
-        var provider = await RawConnection.OpenAsync(server.GrpcAddress, "crashing", Ct);
+        var provider = await RawConnection.OpenAsync(server, "crashing", Ct);
         Assert.True((await provider.RequestAsync(Register("fragile", 7001), Ct)).Ok);
 
         var removed = registry.Changes.WaitAsync(c => c.Key.Name == "fragile" && c.Snapshot.Instances.IsEmpty, Ct);
@@ -102,12 +102,12 @@ public sealed class ConnectionTests
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var server = await TestServer.StartAsync(time, cancellationToken: Ct);
         var registry = server.Get<RegistryProjection>();
-        var first = await RawConnection.OpenAsync(server.GrpcAddress, "steady", Ct);
+        var first = await RawConnection.OpenAsync(server, "steady", Ct);
         Assert.True((await first.RequestAsync(Register("steady-svc", 7002), Ct)).Ok);
         first.Abort();
         await first.DisposeAsync();
 
-        await using var second = await RawConnection.OpenAsync(server.GrpcAddress, "steady", Ct);
+        await using var second = await RawConnection.OpenAsync(server, "steady", Ct);
         Assert.True((await second.RequestAsync(Register("steady-svc", 7002), Ct)).Ok);
         time.Advance(TimeSpan.FromSeconds(10));
 
@@ -118,8 +118,8 @@ public sealed class ConnectionTests
     public async Task Health_reported_over_the_connection_reaches_subscribers()
     {
         await using var server = await TestServer.StartAsync(cancellationToken: Ct);
-        await using var provider = await RawConnection.OpenAsync(server.GrpcAddress, "provider", Ct);
-        await using var watcher = await RawConnection.OpenAsync(server.GrpcAddress, "watcher", Ct);
+        await using var provider = await RawConnection.OpenAsync(server, "provider", Ct);
+        await using var watcher = await RawConnection.OpenAsync(server, "watcher", Ct);
         var id = (await provider.RequestAsync(Register("sick", 7003), Ct)).InstanceId;
         await watcher.RequestAsync(Subscribe("sick"), Ct);
         Assert.True((await watcher.NextPushAsync("sick", Ct)).ServicePush.Instances[0].Healthy);
@@ -137,8 +137,8 @@ public sealed class ConnectionTests
     public async Task Graceful_deregistration_reaches_subscribers_at_once()
     {
         await using var server = await TestServer.StartAsync(cancellationToken: Ct);
-        await using var provider = await RawConnection.OpenAsync(server.GrpcAddress, "provider", Ct);
-        await using var watcher = await RawConnection.OpenAsync(server.GrpcAddress, "watcher", Ct);
+        await using var provider = await RawConnection.OpenAsync(server, "provider", Ct);
+        await using var watcher = await RawConnection.OpenAsync(server, "watcher", Ct);
         var id = (await provider.RequestAsync(Register("leaving", 7004), Ct)).InstanceId;
         await watcher.RequestAsync(Subscribe("leaving"), Ct);
         await watcher.NextPushAsync("leaving", Ct);
@@ -156,7 +156,7 @@ public sealed class ConnectionTests
     public async Task Invalid_registration_is_answered_with_what_to_fix()
     {
         await using var server = await TestServer.StartAsync(cancellationToken: Ct);
-        await using var provider = await RawConnection.OpenAsync(server.GrpcAddress, "provider", Ct);
+        await using var provider = await RawConnection.OpenAsync(server, "provider", Ct);
         var ack = await provider.RequestAsync(Register("bad name!", 0), Ct);
         Assert.False(ack.Ok);
         Assert.Equal("invalid_input", ack.ErrorCode);
@@ -168,7 +168,7 @@ public sealed class ConnectionTests
     public async Task A_stream_that_does_not_start_with_hello_is_refused()
     {
         await using var server = await TestServer.StartAsync(cancellationToken: Ct);
-        await using var raw = await RawConnection.OpenAsync(server.GrpcAddress, "rude", Ct, sayHello: false);
+        await using var raw = await RawConnection.OpenAsync(server, "rude", Ct, sayHello: false);
         await raw.SendAsync(Subscribe("x"));
         var status = await raw.Ended.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct);
         Assert.Equal(StatusCode.InvalidArgument, status.StatusCode);
@@ -185,7 +185,7 @@ public sealed class ConnectionTests
                 ["Meridian:Connections:IdleTimeout"] = "00:00:00.600",
             },
             cancellationToken: Ct);
-        await using var quiet = await RawConnection.OpenAsync(server.GrpcAddress, "quiet", Ct);
+        await using var quiet = await RawConnection.OpenAsync(server, "quiet", Ct);
         var ping = await quiet.NextAsync(m => m.BodyCase == ServerMessage.BodyOneofCase.Ping, Ct);
         Assert.True(ping.Ping.SentAtMs > 0);
 
@@ -197,7 +197,7 @@ public sealed class ConnectionTests
     public async Task Client_ping_is_answered_with_pong()
     {
         await using var server = await TestServer.StartAsync(cancellationToken: Ct);
-        await using var client = await RawConnection.OpenAsync(server.GrpcAddress, "pinger", Ct);
+        await using var client = await RawConnection.OpenAsync(server, "pinger", Ct);
         await client.SendAsync(new ClientMessage { Ping = new Ping { SentAtMs = 42 } });
         var pong = await client.NextAsync(m => m.BodyCase == ServerMessage.BodyOneofCase.Pong, Ct);
         Assert.Equal(42, pong.Pong.SentAtMs);

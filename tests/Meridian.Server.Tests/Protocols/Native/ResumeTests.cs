@@ -25,7 +25,7 @@ public sealed class ResumeTests
 
     private static async Task<long> SeenAsync(TestServer server, string service)
     {
-        await using var watcher = await RawConnection.OpenAsync(server.GrpcAddress, "watcher", Ct);
+        await using var watcher = await RawConnection.OpenAsync(server, "watcher", Ct);
         Assert.True((await watcher.RequestAsync(Subscribe(service), Ct)).Ok);
         return (await watcher.NextPushAsync(service, Ct)).ServicePush.Revision;
     }
@@ -47,7 +47,7 @@ public sealed class ResumeTests
         (await server.Client.PatchAsJsonAsync($"{Paths.Instances("orders")}/{Uri.EscapeDataString(Id("10.0.0.2"))}", new { weight = 0 }, Ct)).EnsureSuccessStatusCode();
         (await server.Client.RegisterAsync("payments", new { ip = "10.0.9.9", port = 80 })).EnsureSuccessStatusCode();
 
-        await using var back = await RawConnection.OpenAsync(server.GrpcAddress, "watcher", Ct);
+        await using var back = await RawConnection.OpenAsync(server, "watcher", Ct);
         Assert.True((await back.RequestAsync(Subscribe("orders", seen), Ct)).Ok);
         var message = await back.NextAsync(m => m.BodyCase is ServerMessage.BodyOneofCase.ServiceDelta or ServerMessage.BodyOneofCase.ServicePush, Ct);
 
@@ -67,7 +67,7 @@ public sealed class ResumeTests
         (await server.Client.RegisterAsync("orders", new { ip = "10.0.0.1", port = 80 })).EnsureSuccessStatusCode();
         var seen = await SeenAsync(server, "orders");
 
-        await using var back = await RawConnection.OpenAsync(server.GrpcAddress, "watcher", Ct);
+        await using var back = await RawConnection.OpenAsync(server, "watcher", Ct);
         Assert.True((await back.RequestAsync(Subscribe("orders", seen), Ct)).Ok);
         (await server.Client.RegisterAsync("orders", new { ip = "10.0.0.2", port = 80 })).EnsureSuccessStatusCode();
 
@@ -90,7 +90,7 @@ public sealed class ResumeTests
             await server.Client.PublishAsync($"filler-{i}.txt", "x");
         }
 
-        await using var back = await RawConnection.OpenAsync(server.GrpcAddress, "watcher", Ct);
+        await using var back = await RawConnection.OpenAsync(server, "watcher", Ct);
         Assert.True((await back.RequestAsync(Subscribe("orders", seen), Ct)).Ok);
         var message = await back.NextAsync(m => m.BodyCase is ServerMessage.BodyOneofCase.ServiceDelta or ServerMessage.BodyOneofCase.ServicePush, Ct);
 
@@ -105,7 +105,7 @@ public sealed class ResumeTests
         var v1 = await server.Client.PublishAsync("app.yaml", "a: 1\n");
         var subscribe = new ClientMessage { SubscribeConfig = new SubscribeConfig { Config = new ConfigRef { DataId = "app.yaml" }, SinceRevision = v1.Version } };
 
-        await using var back = await RawConnection.OpenAsync(server.GrpcAddress, "watcher", Ct);
+        await using var back = await RawConnection.OpenAsync(server, "watcher", Ct);
         Assert.True((await back.RequestAsync(subscribe, Ct)).Ok);
         var v2 = await server.Client.PublishAsync("app.yaml", "a: 2\n");
 
@@ -121,7 +121,7 @@ public sealed class ResumeTests
         (await server.Client.DeleteAsync(ConfigWire.Path("app.yaml"), Ct)).EnsureSuccessStatusCode();
         var subscribe = new ClientMessage { SubscribeConfig = new SubscribeConfig { Config = new ConfigRef { DataId = "app.yaml" }, SinceRevision = v1.Version } };
 
-        await using var back = await RawConnection.OpenAsync(server.GrpcAddress, "watcher", Ct);
+        await using var back = await RawConnection.OpenAsync(server, "watcher", Ct);
         Assert.True((await back.RequestAsync(subscribe, Ct)).Ok);
 
         var push = (await back.NextAsync(m => m.BodyCase == ServerMessage.BodyOneofCase.ConfigPush, Ct)).ConfigPush;
