@@ -1,20 +1,30 @@
 'use strict';
 
 // Starts a real Meridian server process for the compatibility tests, or uses the one named by MERIDIAN_URL.
+// Authentication is on (the server's default): the server creates 'admin' with ADMIN_PASSWORD on its first start, and
+// the returned server carries that user's credentials and a token, which lib/http sends by default.
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
+const { json, useAdminToken } = require('./http');
 
 const DEFAULT_DLL = path.resolve(__dirname, '../../../src/Meridian.Server/bin/Debug/net10.0/Meridian.Server.dll');
 const START_TIMEOUT_MS = 60_000;
 
-/** Starts Meridian on a free loopback port with a fresh data folder; resolves to { url, host, port, stop() }. */
+/** The first administrator's password for servers these tests start (for MERIDIAN_URL, MERIDIAN_ADMIN_PASSWORD if set). */
+const ADMIN_PASSWORD = 'meridian-test-admin-1';
+
+/**
+ * Starts Meridian on a free loopback port with a fresh data folder; resolves to
+ * { url, host, port, grpc, admin: { username, password }, adminToken, stop() }.
+ */
 async function startMeridian(extraArgs = []) {
   if (process.env.MERIDIAN_URL) {
     const url = new URL(process.env.MERIDIAN_URL);
-    return { url: url.origin, host: url.hostname, port: Number(url.port), stop: async () => {} };
+    const admin = { username: 'admin', password: process.env.MERIDIAN_ADMIN_PASSWORD || ADMIN_PASSWORD };
+    return signedIn({ url: url.origin, host: url.hostname, port: Number(url.port), admin, stop: async () => {} });
   }
 
   const dll = process.env.MERIDIAN_SERVER_DLL || DEFAULT_DLL;
@@ -28,10 +38,11 @@ async function startMeridian(extraArgs = []) {
     '--urls', 'http://127.0.0.1:0',
     '--Meridian:Grpc:Port=0',
     `--Meridian:Storage:Sqlite:DataDirectory=${dataDir}`,
+    '--Meridian:Auth:Mode=Enforced',
     ...extraArgs,
   ], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, DOTNET_NOLOGO: '1', Logging__Console__FormatterName: 'simple' },
+    env: { ...process.env, DOTNET_NOLOGO: '1', Logging__Console__FormatterName: 'simple', MERIDIAN_ADMIN_PASSWORD: ADMIN_PASSWORD },
   });
 
   const output = [];
@@ -80,7 +91,8 @@ async function startMeridian(extraArgs = []) {
     for (const candidate of candidates) {
       const url = new URL(candidate);
       if (await answersHttp1(url)) {
-        return { url: url.origin, host: url.hostname, port: Number(url.port), grpc, stop, output };
+        const admin = { username: 'admin', password: ADMIN_PASSWORD };
+        return await signedIn({ url: url.origin, host: url.hostname, port: Number(url.port), grpc, admin, stop, output });
       }
     }
     throw new Error(`None of ${candidates.join(', ')} answers HTTP/1.1:\n${output.join('\n')}`);
@@ -88,6 +100,57 @@ async function startMeridian(extraArgs = []) {
     await stop();
     throw err;
   }
+}
+
+/** Logs the admin in and makes its token the default for lib/http calls to this server. */
+async function signedIn(server) {
+  server.adminToken = await login(server, server.admin.username, server.admin.password);
+  useAdminToken(server.url, server.adminToken);
+  return server;
+}
+
+/** A token for the user (POST /v1/auth/token), to send as 'Authorization: Bearer <token>'. */
+async function login(server, username, password) {
+  const res = await json('POST', `${server.url}/v1/auth/token`, { auth: false, body: { username, password } });
+  if (res.status !== 200 || res.json.tokenType !== 'Bearer' || !res.json.accessToken) {
+    throw new Error(`POST /v1/auth/token as ${username} answered ${res.status}: ${res.body}`);
+  }
+  return res.json.accessToken;
+}
+
+/**
+ * Creates an access key as the admin (POST /v1/auth/keys) and resolves to its secret ('mrd_...'), which the answer
+ * shows this once. By default it may read and register services and read and write configs everywhere.
+ */
+async function createAccessKey(server, {
+  name = 'compat-node', namespaces = ['*'], groups = ['*'], scopes = ['discovery:read', 'register', 'config:read', 'config:write'],
+} = {}) {
+  const res = await json('POST', `${server.url}/v1/auth/keys`, { body: { name, namespaces, groups, scopes } });
+  if (res.status !== 201 || !/^mrd_/.test(res.json.key ?? '')) {
+    throw new Error(`POST /v1/auth/keys answered ${res.status}: ${res.body}`);
+  }
+  return res.json.key;
+}
+
+/**
+ * Creates a role with these grants (PUT /v1/auth/roles/{name}) and a user holding it (POST /v1/auth/users), as the
+ * admin; resolves to the user's { username, password }.
+ */
+async function createUser(server, username, password, grants) {
+  const role = await json('PUT', `${server.url}/v1/auth/roles/${username}-role`, { body: { grants } });
+  if (role.status !== 200) {
+    throw new Error(`PUT /v1/auth/roles/${username}-role answered ${role.status}: ${role.body}`);
+  }
+  const roles = [`${username}-role`];
+  let user = await json('POST', `${server.url}/v1/auth/users`, { body: { username, password, roles } });
+  if (user.status === 409) {
+    // Already there (a server named by MERIDIAN_URL that served an earlier run): set its password and role again.
+    user = await json('PUT', `${server.url}/v1/auth/users/${username}`, { body: { password, roles } });
+  }
+  if (user.status !== 201 && user.status !== 200) {
+    throw new Error(`creating user ${username} answered ${user.status}: ${user.body}`);
+  }
+  return { username, password };
 }
 
 function answersHttp1(url) {
@@ -114,4 +177,4 @@ function lines(stream, onLine) {
   });
 }
 
-module.exports = { startMeridian };
+module.exports = { startMeridian, login, createAccessKey, createUser, ADMIN_PASSWORD };

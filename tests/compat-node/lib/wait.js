@@ -25,11 +25,48 @@ function nextEvent(emitter, event) {
   return new Promise((resolve) => emitter.once(event, (...args) => resolve(args)));
 }
 
-/** A logger that keeps client chatter out of the TAP stream but remembers it for failure messages. */
-function quietLogger() {
-  const lines = [];
-  const keep = (level) => (...args) => lines.push(`${level}: ${args.map(String).join(' ')}`);
-  return { lines, debug: keep('debug'), info: keep('info'), warn: keep('warn'), error: keep('error'), log: keep('log') };
+/**
+ * Keeps every emission of an event (its first argument) from now on: { values, next(predicate) }, where next resolves
+ * with the first value, emitted before or after the call, that satisfies the predicate. Listening for 'error' also
+ * keeps sdk-base clients from printing each error to stderr.
+ */
+function eventLog(emitter, event) {
+  const values = [];
+  const waiting = [];
+  emitter.on(event, (value) => {
+    values.push(value);
+    for (const w of waiting.filter((x) => x.predicate(value))) {
+      waiting.splice(waiting.indexOf(w), 1);
+      w.resolve(value);
+    }
+  });
+  const next = (predicate = () => true) => {
+    const seen = values.find(predicate);
+    return seen !== undefined ? Promise.resolve(seen) : new Promise((resolve) => waiting.push({ predicate, resolve }));
+  };
+  return { values, next };
 }
 
-module.exports = { within, firstMatching, nextEvent, quietLogger };
+/**
+ * A logger that keeps client chatter out of the TAP stream but remembers it for failure messages; lineMatching(re)
+ * resolves with the first line, logged before or after the call, that matches.
+ */
+function quietLogger() {
+  const lines = [];
+  const waiting = [];
+  const keep = (level) => (...args) => {
+    const line = `${level}: ${args.map(String).join(' ')}`;
+    lines.push(line);
+    for (const w of waiting.filter((x) => x.pattern.test(line))) {
+      waiting.splice(waiting.indexOf(w), 1);
+      w.resolve(line);
+    }
+  };
+  const lineMatching = (pattern) => {
+    const logged = lines.find((line) => pattern.test(line));
+    return logged !== undefined ? Promise.resolve(logged) : new Promise((resolve) => waiting.push({ pattern, resolve }));
+  };
+  return { lines, lineMatching, debug: keep('debug'), info: keep('info'), warn: keep('warn'), error: keep('error'), log: keep('log') };
+}
+
+module.exports = { within, firstMatching, nextEvent, eventLog, quietLogger };

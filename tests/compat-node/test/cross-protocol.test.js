@@ -4,17 +4,17 @@
 // registers eureka-js-client finds (under the upper-case app name Eureka uses).
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { NacosNamingClient } = require('nacos');
 const { startMeridian } = require('../lib/meridian');
 const { eurekaClient: newEurekaClient, call } = require('../lib/eureka');
-const { within, firstMatching, quietLogger } = require('../lib/wait');
+const { namingClient } = require('../lib/nacos-naming');
+const { within, firstMatching } = require('../lib/wait');
 
 let server;
 let nacos;
 
 before(async () => {
   server = await startMeridian();
-  nacos = new NacosNamingClient({ logger: quietLogger(), serverList: `${server.host}:${server.port}` });
+  nacos = namingClient(server);
   await nacos.ready();
 });
 

@@ -1,7 +1,8 @@
 'use strict';
 
 // One registry for Java-world clients and .NET apps: what eureka-js-client registers, a .NET app's Meridian client
-// resolves; what the .NET client registers, eureka-js-client and the Nacos client find.
+// resolves; what the .NET client registers, eureka-js-client and the Nacos client find. The .NET app connects with an
+// access key (Meridian:AccessKey); without one the server refuses its connection.
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { spawn } = require('node:child_process');
@@ -9,10 +10,11 @@ const fs = require('node:fs');
 const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
-const { NacosNamingClient } = require('nacos');
-const { startMeridian } = require('../lib/meridian');
+const { startMeridian, createAccessKey } = require('../lib/meridian');
 const { eurekaClient: newEurekaClient, call } = require('../lib/eureka');
-const { within, quietLogger } = require('../lib/wait');
+const { namingClient } = require('../lib/nacos-naming');
+const { within } = require('../lib/wait');
+const { json } = require('../lib/http');
 
 const TEST_APP = process.env.MERIDIAN_TESTAPP_DLL
   || path.resolve(__dirname, '../../Meridian.Client.TestApp/bin/Debug/net10.0/Meridian.Client.TestApp.dll');
@@ -20,43 +22,72 @@ const TEST_APP = process.env.MERIDIAN_TESTAPP_DLL
 let server;
 let dotnetApp;
 let appUrl;
-let snapshots;
+const snapshots = [];
 
-before(async () => {
-  server = await startMeridian();
-  snapshots = fs.mkdtempSync(path.join(os.tmpdir(), 'meridian-compat-dotnet-'));
-  dotnetApp = spawn('dotnet', [
+/**
+ * Starts the .NET test app with a Meridian client for serviceName; resolves once it serves HTTP, to
+ * { url, outputMatching(re), stop() }: outputMatching resolves with the first output line, before or after the
+ * call, that matches.
+ */
+async function startTestApp(serviceName, extraArgs = []) {
+  const snapshotDir = fs.mkdtempSync(path.join(os.tmpdir(), 'meridian-compat-dotnet-'));
+  snapshots.push(snapshotDir);
+  const child = spawn('dotnet', [
     TEST_APP,
     '--urls', 'http://127.0.0.1:0',
     `--Meridian:ServerAddresses:0=${server.grpc}`,
-    '--Meridian:ServiceName=dotnetapp',
-    `--Meridian:Discovery:SnapshotDirectory=${snapshots}`,
+    `--Meridian:ServiceName=${serviceName}`,
+    `--Meridian:Discovery:SnapshotDirectory=${snapshotDir}`,
+    ...extraArgs,
   ], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DOTNET_NOLOGO: '1' } });
-  appUrl = await within(new Promise((resolve, reject) => {
-    let url;
-    let text = '';
-    dotnetApp.stdout.setEncoding('utf8');
-    dotnetApp.stdout.on('data', (chunk) => {
+  let text = '';
+  const waiting = [];
+  for (const stream of [child.stdout, child.stderr]) {
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk) => {
       text += chunk;
-      url ??= /Now listening on: (http:\/\/\S+)/.exec(text)?.[1];
-      if (url && text.includes('test-app started')) {
-        resolve(url);
+      for (const w of waiting.filter((x) => x.pattern.test(text))) {
+        waiting.splice(waiting.indexOf(w), 1);
+        w.resolve(w.pattern.exec(text));
       }
     });
-    dotnetApp.once('exit', (code) => reject(new Error(`the .NET test app exited with ${code}:\n${text}`)));
-  }), 60_000, 'the .NET test app to start');
+  }
+  const outputMatching = (pattern) => (pattern.test(text)
+    ? Promise.resolve(pattern.exec(text))
+    : new Promise((resolve) => waiting.push({ pattern, resolve })));
+  const stop = async () => {
+    if (child.exitCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+  };
+  const exited = new Promise((_, reject) => child.once('exit', (code) => reject(new Error(`the .NET test app exited with ${code}:\n${text}`))));
+  try {
+    const [, url] = await within(Promise.race([outputMatching(/Now listening on: (http:\/\/\S+)/), exited]), 60_000, 'the .NET test app to listen');
+    await within(Promise.race([outputMatching(/test-app started/), exited]), 60_000, 'the .NET test app to start');
+    return { url, outputMatching, stop, output: () => text };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+before(async () => {
+  server = await startMeridian();
+  // The .NET client sends its access key as the connection's 'authorization: Bearer mrd_...' header.
+  const accessKey = await createAccessKey(server, { name: 'dotnetapp', namespaces: ['public'], scopes: ['discovery:read', 'register'] });
+  dotnetApp = await startTestApp('dotnetapp', [`--Meridian:AccessKey=${accessKey}`]);
+  appUrl = dotnetApp.url;
 });
 
 after(async () => {
-  if (dotnetApp && dotnetApp.exitCode === null) {
-    const exited = new Promise((resolve) => dotnetApp.once('exit', resolve));
-    dotnetApp.kill('SIGTERM');
-    await exited;
-  }
+  await dotnetApp?.stop();
   await server?.stop();
-  fs.rmSync(snapshots, { recursive: true, force: true });
+  for (const dir of snapshots) {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
-
 
 function getJson(url) {
   return new Promise((resolve, reject) => {
@@ -103,7 +134,7 @@ test('an instance registered by eureka-js-client is resolved by the .NET client'
 
 test('an app registered by the .NET client is seen by eureka-js-client and by the Nacos client', async () => {
   const port = Number(new URL(appUrl).port);
-  const nacos = new NacosNamingClient({ logger: quietLogger(), serverList: `${server.host}:${server.port}` });
+  const nacos = namingClient(server);
   const eureka = eurekaClient('watcher', 'watcher-1', 7302);
   try {
     await nacos.ready();
@@ -120,5 +151,18 @@ test('an app registered by the .NET client is seen by eureka-js-client and by th
   } finally {
     await nacos.close();
     eureka.stop(() => {});
+  }
+});
+
+test('a .NET app without an access key is refused: its client connection gets 401 and it is never registered', async () => {
+  const app = await startTestApp('nokeyapp');
+  try {
+    const [line] = await within(app.outputMatching(/^.*Meridian server.*(Unauthenticated|\b401\b).*$/m), 30_000,
+      'the .NET client to report the refused connection');
+    assert.match(line, /Unauthenticated|\b401\b/);
+    const registered = await json('GET', `${server.url}/v1/namespaces/public/groups/DEFAULT_GROUP/services/nokeyapp/instances`);
+    assert.equal(registered.status, 404, registered.body);
+  } finally {
+    await app.stop();
   }
 });

@@ -1,12 +1,13 @@
 'use strict';
 
 // eureka-js-client 4.5.0 against a real Meridian: register, renew, fetch, see another instance, re-register after
-// the server loses the instance, stop and deregister.
+// the server loses the instance, stop and deregister. The clients send HTTP Basic credentials from their service URL:
+// the admin's username and password, or any name and an access key.
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { startMeridian } = require('../lib/meridian');
+const { startMeridian, createAccessKey } = require('../lib/meridian');
 const { eurekaClient: newEurekaClient } = require('../lib/eureka');
-const { within, nextEvent, quietLogger } = require('../lib/wait');
+const { within, nextEvent } = require('../lib/wait');
 const { json, request } = require('../lib/http');
 
 let server;
@@ -19,8 +20,8 @@ after(async () => {
   await server?.stop();
 });
 
-const eurekaClient = (instanceId, port, { servicePath = '/eureka/apps/', fetchRegistry = true } = {}) =>
-  newEurekaClient(server, 'jsservice', instanceId, port, { servicePath, fetchRegistry, heartbeatInterval: 300 });
+const eurekaClient = (instanceId, port, { servicePath = '/eureka/apps/', fetchRegistry = true, credentials } = {}) =>
+  newEurekaClient(server, 'jsservice', instanceId, port, { servicePath, fetchRegistry, credentials, heartbeatInterval: 300 });
 
 function start(client) {
   return new Promise((resolve, reject) => client.start((err) => (err ? reject(err) : resolve())));
@@ -91,4 +92,22 @@ test('eureka-js-client stop deregisters the instance at once', async () => {
   const apps = registry.json.applications.application;
   const ids = apps.flatMap((a) => a.instance.map((i) => i.instanceId));
   assert.ok(!ids.includes('jsservice-stop'), `still listed: ${ids}`);
+});
+
+test('eureka-js-client with an access key as its Basic password registers, renews, fetches and deregisters', async () => {
+  const key = await createAccessKey(server, { name: 'jsservice', namespaces: ['public'], scopes: ['discovery:read', 'register'] });
+  const client = eurekaClient('jsservice-key', 7105, { credentials: { username: 'jsservice', password: key } });
+  try {
+    await within(start(client), 10_000, 'the client to start');
+    assert.ok(client.getInstancesByAppId('JSSERVICE').some((i) => i.instanceId === 'jsservice-key'), client.logLines.join('\n'));
+    await within(nextEvent(client, 'heartbeat'), 10_000, 'a successful renewal (200)');
+
+    const registered = await json('GET', `${server.url}/eureka/apps/JSSERVICE/jsservice-key`);
+    assert.equal(registered.status, 200);
+    assert.equal(registered.json.instance.status, 'UP');
+  } finally {
+    await stop(client).catch(() => {});
+  }
+  const gone = await json('GET', `${server.url}/eureka/apps/JSSERVICE/jsservice-key`);
+  assert.equal(gone.status, 404, 'stop with the access key deregisters the instance');
 });

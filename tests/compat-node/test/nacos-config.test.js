@@ -1,16 +1,18 @@
 'use strict';
 
 // npm nacos@2.6.3 NacosConfigClient against a real Meridian: publish, get, subscribe (long-poll) and see a change at
-// once, remove.
+// once, remove. The client sends a username and password with every call (query or form): the admin's, or a user's
+// whose role grants configs in one namespace.
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { startMeridian } = require('../lib/meridian');
+const { startMeridian, createUser } = require('../lib/meridian');
 const { configClients } = require('../lib/nacos-config');
 const { within, firstMatching } = require('../lib/wait');
 const { request } = require('../lib/http');
 
 let server;
 let clients;
+let userClients;
 
 before(async () => {
   server = await startMeridian();
@@ -19,6 +21,7 @@ before(async () => {
 
 after(async () => {
   clients?.close();
+  userClients?.close();
   await server?.stop();
 });
 
@@ -54,4 +57,25 @@ test('NacosConfigClient subscribe sees a publish at once and a removal as null',
   assert.equal(await other.remove(dataId, 'DEFAULT_GROUP'), true);
   await within(removed, 8_000, 'the removal');
   assert.equal(await client.getConfig(dataId, 'DEFAULT_GROUP'), null);
+});
+
+test('NacosConfigClient as a user whose role grants configs in one namespace publishes, gets and listens there', async () => {
+  const credentials = await createUser(server, 'payments-app', 'payments-app-password', [
+    { namespace: 'payments', group: '*', kind: 'config', name: '*', actions: ['read', 'write'] },
+  ]);
+  userClients = await configClients(server, 'payments', { credentials });
+  const client = await userClients.create();
+  const dataId = 'payments.properties';
+  assert.equal(await client.publishSingle(dataId, 'DEFAULT_GROUP', 'limit=10\n', { type: 'properties' }), true);
+  assert.equal(await client.getConfig(dataId, 'DEFAULT_GROUP'), 'limit=10\n');
+
+  const current = firstMatching((cb) => client.subscribe({ dataId, group: 'DEFAULT_GROUP' }, cb), (c) => c === 'limit=10\n');
+  await within(current, 10_000, 'the current content');
+  const changed = firstMatching((cb) => client.subscribe({ dataId, group: 'DEFAULT_GROUP' }, cb), (c) => c === 'limit=20\n');
+  assert.equal(await client.publishSingle(dataId, 'DEFAULT_GROUP', 'limit=20\n', { type: 'properties' }), true);
+  await within(changed, 8_000, 'the published change to reach the listener');
+
+  const stored = await request('GET', `${server.url}/nacos/v1/cs/configs?dataId=${dataId}&group=DEFAULT_GROUP&tenant=payments`);
+  assert.equal(stored.status, 200);
+  assert.equal(stored.body, 'limit=20\n');
 });

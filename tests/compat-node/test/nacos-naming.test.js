@@ -1,21 +1,23 @@
 'use strict';
 
 // npm nacos@2.6.3 NacosNamingClient against a real Meridian: register, list, subscribe and see changes (Meridian
-// pushes them over UDP; the client's own polling is the fallback), deregister.
+// pushes them over UDP; the client's own polling is the fallback), deregister. The client sends a username and
+// password with every call: the admin's, or a user's whose role grants services in one namespace.
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { NacosNamingClient } = require('nacos');
-const { startMeridian } = require('../lib/meridian');
-const { within, firstMatching, quietLogger } = require('../lib/wait');
-const { json } = require('../lib/http');
+const { startMeridian, createUser } = require('../lib/meridian');
+const { namingClient } = require('../lib/nacos-naming');
+const { within, firstMatching } = require('../lib/wait');
+const { json, form, request } = require('../lib/http');
 
 let server;
 let client;
-const logger = quietLogger();
+let logger;
 
 before(async () => {
   server = await startMeridian();
-  client = new NacosNamingClient({ logger, serverList: `${server.host}:${server.port}`, namespace: 'public' });
+  client = namingClient(server, { namespace: 'public' });
+  logger = client.logger;
   await client.ready();
 });
 
@@ -71,4 +73,51 @@ test('NacosNamingClient deregisterInstance removes the instance from the server'
 
 test('NacosNamingClient getServerStatus reads UP', async () => {
   assert.equal(await client.getServerStatus(), 'UP');
+});
+
+test('NacosNamingClient as a user whose role grants services in one namespace registers, subscribes and deregisters there', async () => {
+  const credentials = await createUser(server, 'orders-app', 'orders-app-password', [
+    { namespace: 'orders', group: '*', kind: 'service', name: '*', actions: ['read', 'write'] },
+  ]);
+  const user = namingClient(server, { credentials, namespace: 'orders' });
+  try {
+    await user.ready();
+    const listed = firstMatching((cb) => user.subscribe('billing', cb), (hosts) => hosts.length === 2);
+    await user.registerInstance('billing', { ip: '127.0.0.1', port: 9301 });
+    await user.registerInstance('billing', { ip: '127.0.0.1', port: 9302 });
+    assert.deepEqual(ports(await within(listed, 8_000, 'both instances to reach the subscriber')), [9301, 9302],
+      user.logger.lines.join('\n'));
+
+    const native = await json('GET', `${server.url}/v1/namespaces/orders/groups/DEFAULT_GROUP/services/billing/instances`);
+    assert.deepEqual(native.json.instances.map((i) => i.port).sort(), [9301, 9302]);
+
+    // (The client never hands a listener an empty list, so one instance stays.)
+    const left = firstMatching((cb) => user.subscribe('billing', cb), (hosts) => hosts.length === 1);
+    await user.deregisterInstance('billing', { ip: '127.0.0.1', port: 9302 });
+    assert.deepEqual(ports(await within(left, 8_000, 'the deregistration to reach the subscriber')), [9301]);
+  } finally {
+    await user.close();
+  }
+});
+
+test('a Nacos login returns an accessToken that Nacos calls accept in place of the password', async () => {
+  // What Java Nacos clients do: log in once, then send accessToken with every call.
+  const login = await form('POST', `${server.url}/nacos/v1/auth/login`, server.admin, { auth: false });
+  assert.equal(login.status, 200, login.body);
+  const { accessToken, tokenTtl, globalAdmin } = JSON.parse(login.body);
+  assert.ok(accessToken && tokenTtl > 0 && globalAdmin === true, login.body);
+
+  const instance = { serviceName: 'tokensvc', ip: '127.0.0.1', port: '9501', ephemeral: 'false' };
+  const registered = await form('POST', `${server.url}/nacos/v1/ns/instance?accessToken=${encodeURIComponent(accessToken)}`, instance, { auth: false });
+  assert.equal(registered.status, 200, registered.body);
+  const listed = await json('GET', `${server.url}/nacos/v1/ns/instance/list?serviceName=tokensvc&accessToken=${encodeURIComponent(accessToken)}`, { auth: false });
+  assert.deepEqual(listed.json.hosts.map((h) => h.port), [9501]);
+
+  // The token is a signed JWT: another signature (its first character changed) is refused.
+  const [header, payload, signature] = accessToken.split('.');
+  const forgedToken = `${header}.${payload}.${signature[0] === 'A' ? 'B' : 'A'}${signature.slice(1)}`;
+  const forged = await json('GET', `${server.url}/nacos/v1/ns/instance/list?serviceName=tokensvc&accessToken=${encodeURIComponent(forgedToken)}`, { auth: false });
+  assert.equal(forged.status, 401, forged.body);
+  const removed = await request('DELETE', `${server.url}/nacos/v1/ns/instance?serviceName=tokensvc&ip=127.0.0.1&port=9501&ephemeral=false&accessToken=${encodeURIComponent(accessToken)}`, { auth: false });
+  assert.equal(removed.status, 200, removed.body);
 });
