@@ -114,7 +114,14 @@ internal sealed partial class MeridianConnection : BackgroundService
             {
                 failures++;
                 _servers.Advance();
-                LogConnectFailed(_logger, server, Describe(e), failures, _servers.Current);
+                if (e is Grpc.Core.RpcException { StatusCode: Grpc.Core.StatusCode.Unauthenticated or Grpc.Core.StatusCode.PermissionDenied })
+                {
+                    LogRefused(_logger, server, Describe(e), failures);
+                }
+                else
+                {
+                    LogConnectFailed(_logger, server, Describe(e), failures, _servers.Current);
+                }
             }
 
             var delay = Backoff.Delay(Math.Max(failures, 1), _options.Connection.MinReconnectDelay, _options.Connection.MaxReconnectDelay);
@@ -363,6 +370,9 @@ internal sealed partial class MeridianConnection : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not connect to Meridian server {Server}: {Reason} (attempt {Failures}); trying {Next} next. Check Meridian:ServerAddresses and that the server's client port (default 9848) is reachable over HTTP/2; lookups meanwhile serve the last known instances")]
     private static partial void LogConnectFailed(ILogger logger, Uri server, string reason, int failures, Uri next);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Meridian server {Server} refused the connection's credentials: {Reason} (attempt {Failures}). Set Meridian:AccessKey to a valid access key (POST /v1/auth/keys); lookups meanwhile serve the last known instances")]
+    private static partial void LogRefused(ILogger logger, Uri server, string reason, int failures);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Lost the connection to Meridian server {Server}: {Reason}; reconnecting. Lookups serve the last known instances meanwhile")]
     private static partial void LogLost(ILogger logger, Uri server, string reason);

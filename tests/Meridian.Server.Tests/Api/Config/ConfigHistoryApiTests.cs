@@ -24,7 +24,7 @@ public sealed class ConfigHistoryApiTests
         Assert.Equal(4, history.Total);
         Assert.Equal([4L, 3L, 2L, 1L], history.Items.Select(i => i.Version));
         Assert.Equal(["publish", "delete", "publish", "publish"], history.Items.Select(i => i.Operation));
-        Assert.All(history.Items, i => Assert.Equal(("anonymous", "127.0.0.1", "yaml"), (i.User, i.SourceAddress, i.Type)));
+        Assert.All(history.Items, i => Assert.Equal(("admin", "127.0.0.1", "yaml"), (i.User, i.SourceAddress, i.Type)));
 
         var deleted = await (await server.Client.GetAsync(ConfigWire.Path("app.yaml") + "/history/3", Ct)).ReadAsync<ConfigWire.VersionDto>();
         Assert.Equal(("delete", "a: 2\n"), (deleted.Operation, deleted.Content));
