@@ -13,35 +13,15 @@ internal sealed class SqliteAuthStore(SqliteDatabase database) : IAuthStore
     public async Task<AuthState> LoadAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenReadAsync(cancellationToken);
-        var users = new List<UserAccount>();
-        var roles = new List<RoleDefinition>();
-        var keys = new List<AccessKeyRecord>();
-        await using (var row = await ReadAsync(connection, "SELECT name, password_hash, roles, created_at FROM auth_users", cancellationToken))
-        {
-            while (await row.ReadAsync(cancellationToken))
-            {
-                users.Add(new UserAccount(row.GetString(0), row.GetString(1), Strings(row.GetString(2)), Time(row.GetInt64(3))));
-            }
-        }
-
-        await using (var row = await ReadAsync(connection, "SELECT name, grants FROM auth_roles", cancellationToken))
-        {
-            while (await row.ReadAsync(cancellationToken))
-            {
-                roles.Add(new RoleDefinition(row.GetString(0), Grants(row.GetString(1))));
-            }
-        }
-
-        await using (var row = await ReadAsync(connection,
-            "SELECT id, name, secret_hash, grants, created_by, created_at, expires_at, revoked_at, last_used_at FROM auth_keys", cancellationToken))
-        {
-            while (await row.ReadAsync(cancellationToken))
-            {
-                keys.Add(new AccessKeyRecord(row.GetString(0), row.GetString(1), row.GetString(2), Grants(row.GetString(3)), row.GetString(4),
-                    Time(row.GetInt64(5)), OptionalTime(row, 6), OptionalTime(row, 7), OptionalTime(row, 8)));
-            }
-        }
-
+        var users = await ReadAllAsync(connection, "SELECT name, password_hash, roles, created_at FROM auth_users",
+            row => new UserAccount(row.GetString(0), row.GetString(1), Strings(row.GetString(2)), Time(row.GetInt64(3))), cancellationToken);
+        var roles = await ReadAllAsync(connection, "SELECT name, grants FROM auth_roles",
+            row => new RoleDefinition(row.GetString(0), Grants(row.GetString(1))), cancellationToken);
+        var keys = await ReadAllAsync(connection,
+            "SELECT id, name, secret_hash, grants, created_by, created_at, expires_at, revoked_at, last_used_at FROM auth_keys",
+            row => new AccessKeyRecord(row.GetString(0), row.GetString(1), row.GetString(2), Grants(row.GetString(3)), row.GetString(4),
+                Time(row.GetInt64(5)), OptionalTime(row, 6), OptionalTime(row, 7), OptionalTime(row, 8)),
+            cancellationToken);
         return new AuthState(users, roles, keys);
     }
 
@@ -146,11 +126,18 @@ internal sealed class SqliteAuthStore(SqliteDatabase database) : IAuthStore
         }
     }
 
-    private static async Task<SqliteDataReader> ReadAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    private static async Task<List<T>> ReadAllAsync<T>(SqliteConnection connection, string sql, Func<SqliteDataReader, T> map, CancellationToken cancellationToken)
     {
-        var command = connection.CreateCommand();
+        await using var command = connection.CreateCommand();
         command.CommandText = sql;
-        return await command.ExecuteReaderAsync(cancellationToken);
+        await using var row = await command.ExecuteReaderAsync(cancellationToken);
+        var items = new List<T>();
+        while (await row.ReadAsync(cancellationToken))
+        {
+            items.Add(map(row));
+        }
+
+        return items;
     }
 
     private static ImmutableArray<string> Strings(string json) => JsonSerializer.Deserialize<ImmutableArray<string>>(json, SqliteJson.Options);

@@ -22,7 +22,7 @@ public sealed partial class AuthDirectory(IAuthStore store, TimeProvider time, I
 
     private readonly PasswordHasher<string> _hasher = new();
     private readonly SemaphoreSlim _writes = new(1, 1);
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _uses = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, KeyUse> _uses = new(StringComparer.Ordinal);
     private volatile DirectorySnapshot _state = DirectorySnapshot.Empty;
 
     public IAuthStore Store => store;
@@ -80,7 +80,8 @@ public sealed partial class AuthDirectory(IAuthStore store, TimeProvider time, I
             return null;
         }
 
-        _uses[entry.Key.Id] = time.GetUtcNow();
+        // An existing key's holder is found without a lock; only a key's first use adds one.
+        _uses.GetOrAdd(entry.Key.Id, static _ => new KeyUse()).Touch(time.GetUtcNow());
         return entry.Caller;
     }
 
@@ -294,23 +295,25 @@ public sealed partial class AuthDirectory(IAuthStore store, TimeProvider time, I
 
     private async Task FlushUsesAsync(CancellationToken cancellationToken)
     {
-        if (_uses.IsEmpty)
+        var unstored = new List<(KeyUse Use, string Id, DateTimeOffset At)>();
+        foreach (var (id, use) in _uses)
+        {
+            if (use.Unstored() is { } at)
+            {
+                unstored.Add((use, id, at));
+            }
+        }
+
+        if (unstored.Count == 0)
         {
             return;
         }
 
-        var uses = new List<(string, DateTimeOffset)>();
-        foreach (var id in _uses.Keys)
-        {
-            if (_uses.TryRemove(id, out var at))
-            {
-                uses.Add((id, at));
-            }
-        }
-
+        var uses = unstored.ConvertAll(u => (u.Id, u.At));
         try
         {
             await store.TouchKeysAsync(uses, cancellationToken);
+            unstored.ForEach(u => u.Use.Stored(u.At));
         }
         catch (Exception e) when (e is StorageUnavailableException or OperationCanceledException)
         {
@@ -319,7 +322,23 @@ public sealed partial class AuthDirectory(IAuthStore store, TimeProvider time, I
     }
 
     private AccessKeyRecord WithLastUse(AccessKeyRecord key) =>
-        _uses.TryGetValue(key.Id, out var at) && (key.LastUsedAt is null || at > key.LastUsedAt) ? key with { LastUsedAt = at } : key;
+        _uses.TryGetValue(key.Id, out var use) && use.LastUsed is { } at && (key.LastUsedAt is null || at > key.LastUsedAt) ? key with { LastUsedAt = at } : key;
+
+    /// <summary>When one key was last used: stamped by requests without a lock, written to the store by the flush.</summary>
+    private sealed class KeyUse
+    {
+        private long _lastUsed;
+        private long _stored;
+
+        public DateTimeOffset? LastUsed => Volatile.Read(ref _lastUsed) is var ms and > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
+
+        public void Touch(DateTimeOffset at) => Volatile.Write(ref _lastUsed, at.ToUnixTimeMilliseconds());
+
+        /// <summary>The last use when it is newer than what the store holds; only the flush calls this and <see cref="Stored"/>.</summary>
+        public DateTimeOffset? Unstored() => Volatile.Read(ref _lastUsed) > _stored ? LastUsed : null;
+
+        public void Stored(DateTimeOffset at) => _stored = at.ToUnixTimeMilliseconds();
+    }
 
     private async Task<T> WriteAsync<T>(Func<DirectorySnapshot, Task<(DirectorySnapshot, T)>> write, CancellationToken cancellationToken)
     {

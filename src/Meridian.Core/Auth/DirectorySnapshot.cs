@@ -10,8 +10,13 @@ internal sealed record DirectorySnapshot(
     ImmutableDictionary<string, (AccessKeyRecord Key, Caller Caller)> KeysByHash,
     ImmutableDictionary<string, Caller> Callers)
 {
-    /// <summary>A hash of no real password, checked when a name is unknown so both cases cost the same.</summary>
-    public static readonly string DummyHash = new Microsoft.AspNetCore.Identity.PasswordHasher<string>().HashPassword("", Guid.NewGuid().ToString());
+    /// <summary>
+    /// A hash of no real password, checked when a name is unknown so both cases cost the same. Made on first need: a
+    /// slow hash has no place in start-up.
+    /// </summary>
+    private static readonly Lazy<string> Dummy = new(() => new Microsoft.AspNetCore.Identity.PasswordHasher<string>().HashPassword("", Guid.NewGuid().ToString()));
+
+    public static string DummyHash => Dummy.Value;
 
     public static DirectorySnapshot Empty { get; } = new(
         ImmutableDictionary.Create<string, UserAccount>(StringComparer.Ordinal),

@@ -20,6 +20,9 @@ public sealed class ConfigProjection : IChangeProjection
     public ConfigItem? Get(ConfigKey key) => _entries.TryGetValue(key, out var entry) ? entry.Current : null;
 
     /// <summary>The current version; <see cref="NotFoundException"/> when the config does not exist.</summary>
+    /// <summary>A config as a caller reads it: refused unless the caller may read it, 404 when it does not exist.</summary>
+    public ConfigItem Require(ConfigKey key, Caller caller) => Get(key, caller) ?? Require(key);
+
     public ConfigItem Require(ConfigKey key) =>
         Get(key) ?? throw new NotFoundException($"Config '{key.DataId}' in group '{key.Group}' of namespace '{key.Namespace}' does not exist.");
 

@@ -23,6 +23,9 @@ public sealed class NamespaceCatalog : IChangeProjection
 
     public NamespaceInfo? Get(string id) => _namespaces.GetValueOrDefault(id);
 
+    /// <summary>A namespace as a caller reads it: absent unless the caller may see something in it, as in <see cref="List(Caller)"/>.</summary>
+    public NamespaceInfo? Get(string id, Caller caller) => caller.MaySee(id) ? Get(id) : null;
+
     /// <summary>The namespaces the caller may see something in.</summary>
     public IReadOnlyList<NamespaceInfo> List(Caller caller) =>
         [.. _namespaces.Values.Where(n => caller.MaySee(n.Id)).OrderBy(n => n.Id == ServiceKey.DefaultNamespace ? 0 : 1).ThenBy(n => n.Id, StringComparer.Ordinal)];

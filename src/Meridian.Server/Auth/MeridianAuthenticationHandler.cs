@@ -30,7 +30,7 @@ internal sealed class MeridianAuthenticationHandler(
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var address = Context.Connection.RemoteIpAddress?.ToString() ?? "";
+        var address = Context.Connection.RemoteIpAddress is { } remote ? (remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote).ToString() : "";
         try
         {
             var caller = await ReadAsync(address);

@@ -68,9 +68,7 @@ internal static class ConfigEndpoints
             "json" => true,
             _ => throw InvalidInputException.For("format", $"'format' is 'raw' (the default: the content as it is) or 'json'; got '{format}'."),
         };
-        var key = ConfigHttp.Key(ns, group, dataId);
-        Caller.Of(http.User).Demand(key, AccessActions.Read);
-        var item = configs.Require(key);
+        var item = configs.Require(ConfigHttp.Key(ns, group, dataId), Caller.Of(http.User));
         var etag = ConfigHttp.ETag(item);
         http.Response.Headers.ETag = etag;
         http.Response.Headers.CacheControl = "no-cache";

@@ -18,7 +18,7 @@ internal static class NamespaceEndpoints
             .WithSummary("Lists namespaces; 'public' is always first.");
 
         group.MapGet("/{ns}", (string ns, ClaimsPrincipal user, NamespaceCatalog catalog, RegistryProjection registry) =>
-                ToResponse((Caller.Of(user).MaySee(ns) ? catalog.Get(ns) : null) ?? throw new NotFoundException($"Namespace '{ns}' does not exist."), registry))
+                ToResponse(catalog.Get(ns, Caller.Of(user)) ?? throw new NotFoundException($"Namespace '{ns}' does not exist."), registry))
             .WithSummary("Reads one namespace.");
 
         group.MapPost("/", async (NamespaceRequest request, ClaimsPrincipal user, NamespaceCommands namespaceCommands, RegistryProjection registry, CancellationToken ct) =>
