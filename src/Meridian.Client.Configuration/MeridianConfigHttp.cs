@@ -8,15 +8,22 @@ namespace Meridian.Client.Configuration;
 /// Talks to the Meridian servers' native config API, moving to the next server in the list when one fails.
 /// Its calls never go through service discovery.
 /// </summary>
-internal sealed class MeridianConfigHttp(IReadOnlyList<Uri> servers, string clientId, string? accessKey = null) : IDisposable
+internal sealed class MeridianConfigHttp(
+    IReadOnlyList<Uri> servers, string clientId, string? accessKey = null, System.Net.Security.SslClientAuthenticationOptions? trust = null) : IDisposable
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-    private readonly HttpClient _http = CreateClient(accessKey);
+    private readonly HttpClient _http = CreateClient(accessKey, trust);
     private int _current;
 
-    private static HttpClient CreateClient(string? accessKey)
+    private static HttpClient CreateClient(string? accessKey, System.Net.Security.SslClientAuthenticationOptions? trust)
     {
-        var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan };
+        var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+        if (trust is not null)
+        {
+            handler.SslOptions = trust;
+        }
+
+        var http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
         if (!string.IsNullOrEmpty(accessKey))
         {
             http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", accessKey);
@@ -79,12 +86,25 @@ internal sealed class MeridianConfigHttp(IReadOnlyList<Uri> servers, string clie
             }
             catch (Exception e) when (e is HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
             {
-                (failures ??= []).Add($"{server}: {e.Message}");
+                (failures ??= []).Add($"{server}: {Explain(e)}");
                 Interlocked.CompareExchange(ref _current, index + 1, index);
             }
         }
 
         throw new HttpRequestException($"No Meridian server answered ({string.Join("; ", failures!)}).");
+    }
+
+    private static string Explain(Exception e)
+    {
+        for (var inner = e.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is System.Security.Authentication.AuthenticationException rejected)
+            {
+                return $"its TLS certificate is not trusted ({rejected.Message}); set Meridian:Tls:CaCertificatePath (or Meridian:Config:Tls:CaCertificatePath) to the CA that issued it";
+            }
+        }
+
+        return e.Message;
     }
 
     private static async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken cancellationToken)

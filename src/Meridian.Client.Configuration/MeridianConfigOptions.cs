@@ -12,6 +12,9 @@ public sealed class MeridianConfigOptions
     /// <summary>The access key sent as <c>Authorization: Bearer</c>; defaults to <c>Meridian:AccessKey</c>.</summary>
     public string? AccessKey { get; set; }
 
+    /// <summary>How <c>https://</c> servers' certificates are checked; defaults to <c>Meridian:Tls</c>.</summary>
+    public ConfigTlsOptions Tls { get; set; } = new();
+
     public string Namespace { get; set; } = "public";
 
     public string Group { get; set; } = "DEFAULT_GROUP";
@@ -48,6 +51,13 @@ public sealed class MeridianConfigOptions
 
     /// <summary>Seconds without a successful poll after which the health check reports the source stale.</summary>
     public TimeSpan StaleAfter { get; set; } = TimeSpan.FromMinutes(2);
+}
+
+/// <summary>How the configuration source checks the servers' certificates.</summary>
+public sealed class ConfigTlsOptions
+{
+    /// <summary>A private CA's certificate (PEM or DER) the servers' certificates must chain to; unset, the machine's trusted roots decide.</summary>
+    public string? CaCertificatePath { get; set; }
 }
 
 /// <summary>One config to load besides the application's own.</summary>

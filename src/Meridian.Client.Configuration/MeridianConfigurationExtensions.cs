@@ -57,6 +57,12 @@ public static class MeridianConfigurationExtensions
         {
             options.AccessKey = key;
         }
+
+        if (string.IsNullOrEmpty(options.Tls.CaCertificatePath) && meridian["Tls:CaCertificatePath"] is { Length: > 0 } ca)
+        {
+            options.Tls.CaCertificatePath = ca;
+        }
+
         if (meridian.GetSection("Config:Namespace").Value is null && meridian["Namespace"] is { Length: > 0 } ns)
         {
             options.Namespace = ns;

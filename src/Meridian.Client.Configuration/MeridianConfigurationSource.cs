@@ -34,7 +34,8 @@ public sealed class MeridianConfigurationSource : IConfigurationSource
         var servers = _options.ServerAddresses.Select(a => new Uri(a.EndsWith('/') ? a : a + "/")).ToList();
         var snapshots = new ConfigSnapshots(_options.SnapshotDirectory ?? System.IO.Path.Combine(
             Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "meridian", "config", _applicationName));
-        var http = new MeridianConfigHttp(servers, $"{_applicationName}@{Environment.MachineName}:{Environment.ProcessId}", _options.AccessKey);
+        var trust = ServerCertificateTrust.ClientOptions(_options.Tls.CaCertificatePath, "Meridian:Config:Tls:CaCertificatePath");
+        var http = new MeridianConfigHttp(servers, $"{_applicationName}@{Environment.MachineName}:{Environment.ProcessId}", _options.AccessKey, trust);
         _provider = new MeridianConfigurationProvider(Sources(), http, snapshots, _options, Log, Time);
         return _provider;
     }

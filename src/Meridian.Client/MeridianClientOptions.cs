@@ -41,9 +41,20 @@ public sealed class MeridianClientOptions
     /// <summary>When Kestrel listens on every interface, addresses starting with one of these are preferred (e.g. <c>10.0.</c>).</summary>
     public List<string> PreferredNetworks { get; set; } = [];
 
+    public MeridianTlsOptions Tls { get; set; } = new();
     public MeridianConnectionOptions Connection { get; set; } = new();
     public MeridianDiscoveryOptions Discovery { get; set; } = new();
     public MeridianLoadBalancingOptions LoadBalancing { get; set; } = new();
+}
+
+/// <summary>How the client checks <c>https://</c> servers' certificates.</summary>
+public sealed class MeridianTlsOptions
+{
+    /// <summary>
+    /// A private CA's certificate (PEM or DER): server certificates must chain to it, and to nothing else. Unset, the
+    /// machine's trusted roots decide. The configuration source uses it too unless <c>Meridian:Config:Tls:CaCertificatePath</c> names another.
+    /// </summary>
+    public string? CaCertificatePath { get; set; }
 }
 
 public sealed class MeridianConnectionOptions

@@ -20,6 +20,18 @@ internal sealed class MeridianClientOptionsValidator : IValidateOptions<Meridian
             }
         }
 
+        if (!string.IsNullOrEmpty(options.Tls.CaCertificatePath))
+        {
+            try
+            {
+                Configuration.ServerCertificateTrust.LoadAuthorities(options.Tls.CaCertificatePath, "Meridian:Tls:CaCertificatePath");
+            }
+            catch (InvalidOperationException e)
+            {
+                errors.Add(e.Message);
+            }
+        }
+
         RequireName(errors, "Namespace", options.Namespace);
         RequireName(errors, "Group", options.Group);
         RequireName(errors, "ClusterName", options.ClusterName);

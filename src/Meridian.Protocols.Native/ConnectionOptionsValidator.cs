@@ -35,8 +35,20 @@ internal sealed class ConnectionOptionsValidator : IValidateOptions<ConnectionOp
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
-    public ValidateOptionsResult Validate(string? name, GrpcOptions options) =>
-        options.Port is < 0 or > 65535
-            ? ValidateOptionsResult.Fail($"{GrpcOptions.SectionName}:Port is {options.Port}; use 1..65535, or 0 for any free port (default {GrpcOptions.DefaultPort}).")
-            : ValidateOptionsResult.Success;
+    public ValidateOptionsResult Validate(string? name, GrpcOptions options)
+    {
+        var errors = new List<string>();
+        if (options.Port is < 0 or > 65535)
+        {
+            errors.Add($"{GrpcOptions.SectionName}:Port is {options.Port}; use 1..65535, or 0 for any free port (default {GrpcOptions.DefaultPort}).");
+        }
+
+        // A certificate that cannot be loaded stops the build already, when Kestrel's listeners are configured.
+        if (options.Certificate is { Path: null or "", KeyPath.Length: > 0 })
+        {
+            errors.Add($"{GrpcOptions.SectionName}:Certificate:KeyPath is set without Path; give the certificate file too.");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
 }

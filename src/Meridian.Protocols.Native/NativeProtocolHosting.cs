@@ -33,6 +33,7 @@ public static class NativeProtocolHosting
         var grpc = builder.Configuration.GetSection(GrpcOptions.SectionName).Get<GrpcOptions>() ?? new GrpcOptions();
         var connections = builder.Configuration.GetSection(ConnectionOptions.SectionName).Get<ConnectionOptions>() ?? new ConnectionOptions();
         var firstHost = MoveUrlsToEndpoints(builder.Configuration, defaultHttpPort);
+        var configuration = builder.Configuration;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             // HTTP/2 pings keep proxies and NATs from dropping a quiet stream and find dead peers below the app level.
@@ -47,10 +48,17 @@ public static class NativeProtocolHosting
                 return;
             }
 
+            var certificate = ConnectionCertificate.Load(grpc, configuration);
             kestrel.Listen(address, grpc.Port, listen =>
             {
                 listen.Protocols = HttpProtocols.Http2;
-                endpoint.Bind(listen);
+                if (certificate is { } tls)
+                {
+                    // HTTP/2 over TLS, negotiated by ALPN: what gRPC clients speak to an https:// address.
+                    listen.UseHttps(tls.Certificate);
+                }
+
+                endpoint.Bind(listen, certificate?.Setting);
             });
         });
         return builder;

@@ -36,7 +36,7 @@ public static class TestAuth
     }
 
     /// <summary>An HttpClient for <paramref name="server"/> that sends <paramref name="credential"/> (a token or an access key).</summary>
-    public static HttpClient ClientWith(Uri server, string credential) => new()
+    public static HttpClient ClientWith(Uri server, string credential, HttpMessageHandler? handler = null) => new(handler ?? new SocketsHttpHandler())
     {
         BaseAddress = server,
         DefaultRequestHeaders = { Authorization = new AuthenticationHeaderValue("Bearer", credential) },

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Grpc.Core;
 using Grpc.Net.Client;
+using Meridian.Client.Configuration;
 using Meridian.Client.Discovery;
 using Meridian.Contracts.V1;
 using Microsoft.Extensions.Hosting;
@@ -21,6 +22,7 @@ internal sealed partial class MeridianConnection : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<MeridianConnection> _logger;
     private readonly ServerAddressList _servers;
+    private readonly System.Net.Security.SslClientAuthenticationOptions? _trust;
     private readonly ConcurrentDictionary<ulong, TaskCompletionSource<Ack>> _pending = new();
     private readonly ConcurrentDictionary<string, RegisterInstance> _registrations = new(StringComparer.Ordinal);
     private readonly Lock _stateGate = new();
@@ -35,6 +37,7 @@ internal sealed partial class MeridianConnection : BackgroundService
         _time = time;
         _logger = logger;
         _servers = new ServerAddressList(_options.ServerAddresses);
+        _trust = ServerCertificateTrust.ClientOptions(_options.Tls.CaCertificatePath, "Meridian:Tls:CaCertificatePath");
     }
 
     /// <summary>Stable for this process, so a reconnect within the server's grace keeps its instances.</summary>
@@ -118,6 +121,10 @@ internal sealed partial class MeridianConnection : BackgroundService
                 {
                     LogRefused(_logger, server, Describe(e), failures);
                 }
+                else if (CertificateRejection(e) is { } rejection)
+                {
+                    LogUntrusted(_logger, server, rejection.Message, failures);
+                }
                 else
                 {
                     LogConnectFailed(_logger, server, Describe(e), failures, _servers.Current);
@@ -148,6 +155,11 @@ internal sealed partial class MeridianConnection : BackgroundService
             PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
             EnableMultipleHttp2Connections = true,
         };
+        if (_trust is not null)
+        {
+            handler.SslOptions = _trust;
+        }
+
         using var channel = GrpcChannel.ForAddress(server, new GrpcChannelOptions { HttpHandler = handler, DisposeHttpClient = false });
         using var closed = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         var headers = string.IsNullOrEmpty(_options.AccessKey) ? null : new Grpc.Core.Metadata { { "authorization", "Bearer " + _options.AccessKey } };
@@ -357,6 +369,20 @@ internal sealed partial class MeridianConnection : BackgroundService
 
     private static TimeSpan AtLeastOneSecond(TimeSpan value) => value < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : value;
 
+    /// <summary>The TLS failure behind a failed connect, when the server's certificate was what failed.</summary>
+    private static System.Security.Authentication.AuthenticationException? CertificateRejection(Exception e)
+    {
+        for (Exception? inner = e; inner is not null; inner = inner is RpcException rpc ? rpc.Status.DebugException : inner.InnerException)
+        {
+            if (inner is System.Security.Authentication.AuthenticationException rejected)
+            {
+                return rejected;
+            }
+        }
+
+        return null;
+    }
+
     private static string Describe(Exception e) => e switch
     {
         RpcException rpc when rpc.StatusCode == StatusCode.Unavailable => $"unavailable ({rpc.Status.Detail})",
@@ -373,6 +399,9 @@ internal sealed partial class MeridianConnection : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Meridian server {Server} refused the connection's credentials: {Reason} (attempt {Failures}). Set Meridian:AccessKey to a valid access key (POST /v1/auth/keys); lookups meanwhile serve the last known instances")]
     private static partial void LogRefused(ILogger logger, Uri server, string reason, int failures);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Meridian server {Server} presented a TLS certificate this client does not trust: {Reason} (attempt {Failures}). Set Meridian:Tls:CaCertificatePath to the CA that issued it, and connect by a name the certificate lists; lookups meanwhile serve the last known instances")]
+    private static partial void LogUntrusted(ILogger logger, Uri server, string reason, int failures);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Lost the connection to Meridian server {Server}: {Reason}; reconnecting. Lookups serve the last known instances meanwhile")]
     private static partial void LogLost(ILogger logger, Uri server, string reason);

@@ -83,10 +83,11 @@ public static partial class MeridianServer
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Meridian.Server");
         MeridianAuthorization.CheckServedAddresses(app, logger);
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-        var grpc = app.Services.GetRequiredService<Meridian.Protocols.Native.GrpcEndpoint>().EndPoint;
+        var endpoint = app.Services.GetRequiredService<Meridian.Protocols.Native.GrpcEndpoint>();
+        var grpc = endpoint.EndPoint;
         if (grpc is not null)
         {
-            LogGrpc(logger, grpc.ToString());
+            LogGrpc(logger, grpc.ToString(), endpoint.IsTls ? $"TLS with the certificate of {endpoint.CertificateSetting}" : "plain HTTP/2");
             addresses = [.. addresses.Where(a => !a.EndsWith($":{grpc.Port}", StringComparison.Ordinal))];
         }
 
@@ -101,8 +102,8 @@ public static partial class MeridianServer
     [LoggerMessage(Level = LogLevel.Information, Message = "Meridian data lives in {Path} (SQLite, WAL)")]
     private static partial void LogData(ILogger logger, string path);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Meridian client connections (gRPC, HTTP/2) on {EndPoint}")]
-    private static partial void LogGrpc(ILogger logger, string endPoint);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Meridian client connections (gRPC) on {EndPoint}, {Transport}")]
+    private static partial void LogGrpc(ILogger logger, string endPoint, string transport);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Meridian HTTP API (native /v1, health, OpenAPI) on {Address}; API reference at {Docs}")]
     private static partial void LogListening(ILogger logger, string address, string docs);

@@ -14,7 +14,7 @@ public sealed class ServerHost : IAsyncDisposable
     private readonly WebApplication _app;
     private bool _stopped;
 
-    private ServerHost(WebApplication app, string dataDirectory)
+    private ServerHost(WebApplication app, string dataDirectory, TestCertificates? tls)
     {
         _app = app;
         DataDirectory = dataDirectory;
@@ -23,7 +23,7 @@ public sealed class ServerHost : IAsyncDisposable
         var http = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
             .Select(a => new Uri(a)).First(u => u.Port != grpc.Port);
         HttpPort = http.Port;
-        Http = TestAuth.ClientWith(http, TestTokens.AdminToken);
+        Http = TestAuth.ClientWith(http, TestTokens.AdminToken, tls?.TrustingHandler());
     }
 
     public string DataDirectory { get; }
@@ -33,11 +33,14 @@ public sealed class ServerHost : IAsyncDisposable
     /// <summary>What a client puts in Meridian:ServerAddresses.</summary>
     public string ClientAddress => $"127.0.0.1:{GrpcPort}";
 
+    /// <summary>The client-connection address of a server started with TLS.</summary>
+    public string TlsClientAddress => $"https://127.0.0.1:{GrpcPort}";
+
     public HttpClient Http { get; }
     public IServiceProvider Services => _app.Services;
 
     public static async Task<ServerHost> StartAsync(
-        string? dataDirectory = null, int httpPort = 0, int grpcPort = 0, IDictionary<string, string?>? settings = null)
+        string? dataDirectory = null, int httpPort = 0, int grpcPort = 0, IDictionary<string, string?>? settings = null, TestCertificates? tls = null)
     {
         dataDirectory ??= TempDirectory.Create("meridian-server-");
         var args = new List<string>
@@ -46,14 +49,14 @@ public sealed class ServerHost : IAsyncDisposable
             $"--Meridian:Storage:Sqlite:DataDirectory={dataDirectory}", "--Logging:LogLevel:Default=Warning",
             TestAuth.AdminPasswordArgument, TestAuth.SigningKeyArgument,
         };
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        foreach (var (key, value) in (tls?.ServerSettings(httpPort) ?? new Dictionary<string, string?>()).Concat(settings ?? new Dictionary<string, string?>()))
         {
             args.Add($"--{key}={value}");
         }
 
         var app = MeridianServer.Build([.. args]);
         await app.StartAsync(TestContext.Current.CancellationToken);
-        return new ServerHost(app, dataDirectory);
+        return new ServerHost(app, dataDirectory, tls);
     }
 
     public async Task StopAsync()
