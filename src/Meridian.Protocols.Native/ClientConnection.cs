@@ -13,10 +13,12 @@ internal sealed class ClientConnection : ISessionStream, IDisposable
     /// <param name="serverStopping">Ends the stream when the server shuts down, so clients move to another server at
     /// once instead of holding the shutdown until its timeout.</param>
     public ClientConnection(
-        string clientId, string clientName, string peer, int maxPendingReplies, long now, CancellationToken callAborted,
+        string clientId, string clientName, string peer, Caller caller, int maxPendingReplies, long now, CancellationToken callAborted,
         CancellationToken serverStopping = default)
     {
         ClientId = clientId;
+        Caller = caller;
+        SessionKey = $"{caller.Name}:{clientId}";
         ClientName = clientName;
         Peer = peer;
         StreamId = Guid.NewGuid().ToString("N");
@@ -27,11 +29,17 @@ internal sealed class ClientConnection : ISessionStream, IDisposable
 
     public string ClientId { get; }
 
-    /// <summary>Who opened the stream; every operation on it is checked against this caller.</summary>
-    public Caller Caller { get; init; } = Caller.System;
+    /// <summary>
+    /// Who opened the stream, as the directory last confirmed it; every operation on it is checked against this caller.
+    /// Only the connection's read loop replaces it (after a role change).
+    /// </summary>
+    public Caller Caller { get; set; }
+
+    /// <summary>The directory generation <see cref="Caller"/> was confirmed at.</summary>
+    public long CallerGeneration { get; set; }
 
     /// <summary>A session is its caller's own: another caller that reuses the client id gets a session of its own, not this one.</summary>
-    public string SessionKey => $"{Caller.Name}:{ClientId}";
+    public string SessionKey { get; }
     public string ClientName { get; }
     public string Peer { get; }
 

@@ -16,6 +16,7 @@ internal sealed partial class ConnectionService(
     RegistryCommands commands,
     PushHub hub,
     ClientSessions sessions,
+    AuthDirectory directory,
     TimeProvider time,
     IHostApplicationLifetime lifetime,
     IOptions<ConnectionOptions> options,
@@ -31,12 +32,13 @@ internal sealed partial class ConnectionService(
             string.IsNullOrEmpty(hello.ClientId) ? Guid.NewGuid().ToString("N") : hello.ClientId,
             hello.ClientName,
             context.Peer,
+            Caller.Of(context.GetHttpContext().User),
             settings.MaxPendingReplies,
             time.GetTimestamp(),
             context.CancellationToken,
             lifetime.ApplicationStopping)
         {
-            Caller = Caller.Of(context.GetHttpContext().User),
+            CallerGeneration = directory.Generation,
         };
 
         connection.LeaseOwner = sessions.Attach(connection.SessionKey, connection);
@@ -55,9 +57,10 @@ internal sealed partial class ConnectionService(
         var writer = WriteLoopAsync(connection, responses);
         var pinger = PingLoopAsync(connection, settings);
         string reason;
+        string? refused = null;
         try
         {
-            reason = await ReadLoopAsync(connection, requests);
+            (reason, refused) = await ReadLoopAsync(connection, requests);
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or RpcException)
         {
@@ -74,6 +77,10 @@ internal sealed partial class ConnectionService(
 
         await Task.WhenAll(writer, pinger);
         LogDisconnected(logger, connection.ClientId, connection.StreamId, reason, settings.Grace.TotalSeconds);
+        if (refused is not null)
+        {
+            throw new RpcException(new Status(StatusCode.Unauthenticated, refused));
+        }
     }
 
     private static async Task<Hello> ReadHelloAsync(IAsyncStreamReader<ClientMessage> requests, TimeSpan timeout, CancellationToken aborted)
@@ -104,11 +111,18 @@ internal sealed partial class ConnectionService(
         return hello;
     }
 
-    private async Task<string> ReadLoopAsync(ClientConnection connection, IAsyncStreamReader<ClientMessage> requests)
+    private async Task<(string Reason, string? Refused)> ReadLoopAsync(ClientConnection connection, IAsyncStreamReader<ClientMessage> requests)
     {
         while (await requests.MoveNext(connection.Closed))
         {
             connection.Heard(time.GetTimestamp());
+            if (!Reconfirm(connection))
+            {
+                // Its subscriptions end with the stream; the reconnect meets the same refusal at the door.
+                var refused = $"'{connection.Caller.Name}' is no longer valid (revoked, expired or deleted); connect with a valid access key.";
+                return ("its credential was revoked", refused);
+            }
+
             var message = requests.Current;
             var ack = await HandleAsync(connection, message);
             if (ack is not null && message.RequestId != 0)
@@ -118,7 +132,29 @@ internal sealed partial class ConnectionService(
             }
         }
 
-        return "the client closed the stream";
+        return ("the client closed the stream", null);
+    }
+
+    /// <summary>
+    /// Keeps an open stream's caller current: a revoked or expired key or a deleted user ends the stream at its next
+    /// message (clients ping every few seconds), a role change applies to the next operation. Free while nothing changed.
+    /// </summary>
+    private bool Reconfirm(ClientConnection connection)
+    {
+        var generation = directory.Generation;
+        if (generation == connection.CallerGeneration && connection.Caller.ExpiresAt is null)
+        {
+            return true;
+        }
+
+        if (directory.Current(connection.Caller) is not { } current)
+        {
+            return false;
+        }
+
+        connection.Caller = current;
+        connection.CallerGeneration = generation;
+        return true;
     }
 
     private async Task<Ack?> HandleAsync(ClientConnection connection, ClientMessage message)

@@ -56,6 +56,39 @@ public sealed partial class AuthDirectory(IAuthStore store, TimeProvider time, I
     /// <summary>The caller a token's subject stands for now: a deleted user's tokens stop working, role changes apply at once.</summary>
     public Caller? UserCaller(string name) => _state.Callers.GetValueOrDefault(name);
 
+    /// <summary>Changes with every change to users, roles or keys: a caller resolved at one generation is current while it holds.</summary>
+    public long Generation => _state.Generation;
+
+    /// <summary>
+    /// The caller as the directory stands now, for a credential checked earlier (an open stream): the same caller while
+    /// nothing about it changed, its new grants after a role change, and null once its user is deleted or its key is
+    /// revoked or expired.
+    /// </summary>
+    public Caller? Current(Caller caller)
+    {
+        if (caller.ExpiresAt is { } expires && expires <= time.GetUtcNow())
+        {
+            return null;
+        }
+
+        var state = _state;
+        var now = caller.Kind switch
+        {
+            CallerKind.User => state.Callers.GetValueOrDefault(caller.Name),
+            CallerKind.AccessKey => caller.KeyId is { } id && state.KeysById.TryGetValue(id, out var key) && key.IsActive(time.GetUtcNow())
+                ? state.KeysByHash.GetValueOrDefault(key.SecretHash).Caller
+                : null,
+            _ => caller,
+        };
+        if (now is null || ReferenceEquals(now, caller.Origin))
+        {
+            return now is null ? null : caller;
+        }
+
+        var renewed = now.From(caller.SourceAddress);
+        return caller.ExpiresAt is { } until ? renewed.Until(until) : renewed;
+    }
+
     /// <summary>Checks a password with the slow hash. Callers that see the same password often cache the answer.</summary>
     public Caller? VerifyPassword(string name, string password)
     {

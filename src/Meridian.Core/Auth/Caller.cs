@@ -27,13 +27,17 @@ public enum CallerKind
 /// </summary>
 public sealed class Caller
 {
-    public Caller(string name, CallerKind kind, bool isAdmin, ImmutableArray<Grant> grants, string sourceAddress = "")
+    public Caller(
+        string name, CallerKind kind, bool isAdmin, ImmutableArray<Grant> grants, string sourceAddress = "",
+        string? keyId = null, DateTimeOffset? expiresAt = null)
     {
         Name = name;
         Kind = kind;
         IsAdmin = isAdmin;
         Grants = grants.IsDefault ? [] : grants;
         SourceAddress = sourceAddress;
+        KeyId = keyId;
+        ExpiresAt = expiresAt;
     }
 
     /// <summary>The server acting on its own behalf.</summary>
@@ -47,11 +51,25 @@ public sealed class Caller
     /// <summary>The address the request came from, as history records it.</summary>
     public string SourceAddress { get; }
 
+    /// <summary>The access key's id, for a caller holding one.</summary>
+    public string? KeyId { get; }
+
+    /// <summary>When the credential stops being valid (an access key's expiry), if it does.</summary>
+    public DateTimeOffset? ExpiresAt { get; }
+
+    /// <summary>The directory's own instance this caller was copied from for one address; this one when it is the original.</summary>
+    internal Caller Origin { get => field ?? this; private init; }
+
     /// <summary>The caller a request carries; the authentication step puts it there.</summary>
     public static Caller Of(ClaimsPrincipal? principal) =>
         (principal as CallerPrincipal)?.Caller ?? throw new UnauthenticatedException("Log in first: send 'Authorization: Bearer <token or access key>'.");
 
-    public Caller From(string sourceAddress) => sourceAddress == SourceAddress ? this : new(Name, Kind, IsAdmin, Grants, sourceAddress);
+    public Caller From(string sourceAddress) =>
+        sourceAddress == SourceAddress ? this : new(Name, Kind, IsAdmin, Grants, sourceAddress, KeyId, ExpiresAt) { Origin = Origin };
+
+    /// <summary>This caller with a credential that lapses earlier (a token's expiry).</summary>
+    public Caller Until(DateTimeOffset expiresAt) =>
+        ExpiresAt <= expiresAt ? this : new(Name, Kind, IsAdmin, Grants, SourceAddress, KeyId, expiresAt) { Origin = Origin };
 
     public bool Allows(ResourceKind kind, AccessActions action, string ns, string group, string name)
     {

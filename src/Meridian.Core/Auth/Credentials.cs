@@ -78,7 +78,7 @@ public sealed class Credentials : IDisposable
             return _directory.ResolveKey(credential)?.From(address);
         }
 
-        return await _tokens.ValidateAsync(credential) is { } user ? _directory.UserCaller(user)?.From(address) : null;
+        return await _tokens.ValidateAsync(credential) is { } token ? _directory.UserCaller(token.User)?.From(address).Until(token.ExpiresAt) : null;
     }
 
     public IssuedToken IssueToken(Caller user) => _tokens.Issue(user);

@@ -8,7 +8,8 @@ internal sealed record DirectorySnapshot(
     ImmutableDictionary<string, RoleDefinition> Roles,
     ImmutableDictionary<string, AccessKeyRecord> KeysById,
     ImmutableDictionary<string, (AccessKeyRecord Key, Caller Caller)> KeysByHash,
-    ImmutableDictionary<string, Caller> Callers)
+    ImmutableDictionary<string, Caller> Callers,
+    long Generation = 0)
 {
     /// <summary>
     /// A hash of no real password, checked when a name is unknown so both cases cost the same. Made on first need: a
@@ -51,11 +52,12 @@ internal sealed record DirectorySnapshot(
         var callers = Users.Values.Select(u => KeyValuePair.Create(u.Name, new Caller(
             u.Name, CallerKind.User, u.Roles.Contains(RoleDefinition.Admin),
             [.. u.Roles.Where(Roles.ContainsKey).SelectMany(r => Roles[r].Grants)])));
-        var keys = KeysById.Values.Select(k => KeyValuePair.Create(k.SecretHash, (k, new Caller(k.Name, CallerKind.AccessKey, isAdmin: false, k.Grants))));
+        var keys = KeysById.Values.Select(k => KeyValuePair.Create(k.SecretHash, (k, new Caller(k.Name, CallerKind.AccessKey, isAdmin: false, k.Grants, keyId: k.Id, expiresAt: k.ExpiresAt))));
         return this with
         {
             Callers = Empty.Callers.SetItems(callers),
             KeysByHash = Empty.KeysByHash.SetItems(keys),
+            Generation = Generation + 1,
         };
     }
 }

@@ -59,7 +59,7 @@ public sealed class TokenService(IOptions<AuthOptions> options, TimeProvider tim
     }
 
     /// <summary>The user a valid token was issued to, or null for a token that is forged, expired or not a token.</summary>
-    public async ValueTask<string?> ValidateAsync(string token)
+    public async ValueTask<(string User, DateTimeOffset ExpiresAt)?> ValidateAsync(string token)
     {
         if (_validation is null || token.Length > 4096)
         {
@@ -67,6 +67,8 @@ public sealed class TokenService(IOptions<AuthOptions> options, TimeProvider tim
         }
 
         var result = await _handler.ValidateTokenAsync(token, _validation);
-        return result.IsValid && result.Claims.TryGetValue(JwtRegisteredClaimNames.Sub, out var sub) && sub is string name ? name : null;
+        return result.IsValid && result.Claims.TryGetValue(JwtRegisteredClaimNames.Sub, out var sub) && sub is string name
+            ? (name, new DateTimeOffset(DateTime.SpecifyKind(result.SecurityToken.ValidTo, DateTimeKind.Utc)))
+            : null;
     }
 }

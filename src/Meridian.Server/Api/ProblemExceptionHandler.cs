@@ -53,6 +53,13 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems) :
             StatusCodes.Status415UnsupportedMediaType => "Send the body as JSON with 'Content-Type: application/json'.",
             _ => null,
         };
+        // ASP.NET Core fills 'type' for the common statuses but not for these two.
+        problem.Type ??= problem.Status switch
+        {
+            StatusCodes.Status413PayloadTooLarge => "https://tools.ietf.org/html/rfc9110#section-15.5.14",
+            StatusCodes.Status429TooManyRequests => "https://tools.ietf.org/html/rfc6585#section-4",
+            _ => null,
+        };
     }
 
     private static ProblemDetails TooMany(HttpContext http, TooManyRequestsException e)

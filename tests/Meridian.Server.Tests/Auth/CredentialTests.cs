@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Claims;
 using System.Text;
+using Meridian.Contracts.V1;
 using Meridian.Server.Hosting;
 using Meridian.Server.Tests.Infrastructure;
 using Meridian.Testing;
@@ -114,6 +115,26 @@ public sealed class CredentialTests
     }
 
     [Fact]
+    public async Task Revoking_a_key_ends_the_open_client_connections_that_hold_it()
+    {
+        await using var server = await TestServer.StartAsync(cancellationToken: Ct);
+        var key = await TestAuth.CreateKeyAsync(server.Client, Ct, "streaming");
+        await using var connection = await RawConnection.OpenAsync(server.GrpcAddress, "streaming-app", Ct, sayHello: true, credential: key);
+        var subscribed = await connection.RequestAsync(new ClientMessage { SubscribeService = new SubscribeService { Service = new ServiceRef { Namespace = "public", Group = "DEFAULT_GROUP", Service = "orders" } } }, Ct);
+        Assert.True(subscribed.Ok, subscribed.ErrorMessage);
+
+        var keys = await (await server.Client.GetAsync("/v1/auth/keys", Ct)).Content.ReadFromJsonAsync<List<KeyDto>>(Ct);
+        var revoke = await server.Client.DeleteAsync($"/v1/auth/keys/{Assert.Single(keys!).Id}", Ct);
+        Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
+
+        // The next message on the stream (a client pings every few seconds) meets the revocation.
+        await connection.SendAsync(new ClientMessage { Ping = new Ping { SentAtMs = 1 } });
+        var ended = await connection.Ended.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        Assert.Equal(Grpc.Core.StatusCode.Unauthenticated, ended.StatusCode);
+        Assert.Contains("'streaming' is no longer valid", ended.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Repeated_wrong_passwords_are_answered_429_with_retry_after()
     {
         await using var server = await TestServer.StartAsync(
@@ -130,6 +151,7 @@ public sealed class CredentialTests
         var limited = await anonymous.PostAsJsonAsync("/v1/auth/token", new { username = "admin", password = "wrong-3-password" }, Ct);
         Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
         Assert.True(limited.Headers.RetryAfter?.Delta > TimeSpan.Zero, "429 without Retry-After");
+        Assert.Equal("https://tools.ietf.org/html/rfc6585#section-4", (await limited.ProblemAsync(HttpStatusCode.TooManyRequests)).Type);
         var nacos = await anonymous.GetAsync($"/nacos/v1/ns/instance/list?serviceName=a&username=admin&password=wrong-again-pass", Ct);
         Assert.Equal(HttpStatusCode.TooManyRequests, nacos.StatusCode);
     }

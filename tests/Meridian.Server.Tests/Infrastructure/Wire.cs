@@ -19,7 +19,7 @@ public static class Wire
         string Namespace, string Group, string Service, long Revision, string Checksum, bool ReachedProtectThreshold,
         List<InstanceDto> Instances);
 
-    public sealed record ProblemDto(int Status, string? Title, string? Detail, Dictionary<string, string[]>? Errors);
+    public sealed record ProblemDto(int Status, string? Title, string? Detail, Dictionary<string, string[]>? Errors, string? Type = null);
 
     public sealed record ServiceDto(
         string Namespace, string Group, string Name, double ProtectThreshold, int InstanceCount, int HealthyInstanceCount, long Revision);

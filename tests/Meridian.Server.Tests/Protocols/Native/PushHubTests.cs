@@ -16,8 +16,8 @@ public sealed class PushHubTests
         var hub = server.Get<PushHub>();
         var registry = server.Get<RegistryProjection>();
         var key = new ServiceKey("public", "DEFAULT_GROUP", "shared");
-        using var one = new ClientConnection("one", "t", "peer", 16, 0, Ct);
-        using var two = new ClientConnection("two", "t", "peer", 16, 0, Ct);
+        using var one = new ClientConnection("one", "t", "peer", Meridian.Auth.Caller.System, 16, 0, Ct);
+        using var two = new ClientConnection("two", "t", "peer", Meridian.Auth.Caller.System, 16, 0, Ct);
         hub.SubscribeService(one, key);
         hub.SubscribeService(two, key);
         await one.Outbox.DequeueAsync(Ct);
@@ -36,7 +36,7 @@ public sealed class PushHubTests
         await using var server = await TestServer.StartAsync(cancellationToken: Ct);
         var hub = server.Get<PushHub>();
         var key = new ServiceKey("public", "DEFAULT_GROUP", "gone");
-        using var one = new ClientConnection("one", "t", "peer", 16, 0, Ct);
+        using var one = new ClientConnection("one", "t", "peer", Meridian.Auth.Caller.System, 16, 0, Ct);
         hub.SubscribeService(one, key);
         Assert.Equal(1, hub.SubscriberCount(PushTopic.Service(key)));
 
