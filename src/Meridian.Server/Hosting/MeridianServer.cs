@@ -87,7 +87,7 @@ public static partial class MeridianServer
         var grpc = endpoint.EndPoint;
         if (grpc is not null)
         {
-            LogGrpc(logger, grpc.ToString(), endpoint.IsTls ? $"TLS with the certificate of {endpoint.CertificateSetting}" : "plain HTTP/2");
+            LogGrpc(logger, grpc.ToString(), endpoint.IsTls ? $"TLS, certificate from {endpoint.CertificateSetting}" : "no TLS");
             addresses = [.. addresses.Where(a => !a.EndsWith($":{grpc.Port}", StringComparison.Ordinal))];
         }
 
@@ -102,7 +102,7 @@ public static partial class MeridianServer
     [LoggerMessage(Level = LogLevel.Information, Message = "Meridian data lives in {Path} (SQLite, WAL)")]
     private static partial void LogData(ILogger logger, string path);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Meridian client connections (gRPC) on {EndPoint}, {Transport}")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Meridian client connections (gRPC, HTTP/2) on {EndPoint} ({Transport})")]
     private static partial void LogGrpc(ILogger logger, string endPoint, string transport);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Meridian HTTP API (native /v1, health, OpenAPI) on {Address}; API reference at {Docs}")]
