@@ -6,8 +6,9 @@ namespace Meridian.Storage.Sqlite;
 /// <summary>
 /// What one write transaction does beyond each change's own rows, done once per batch instead of once per change: the
 /// stored revisions that preconditions compare are read for the whole batch in a few queries (and kept current as the
-/// batch writes), the log rows go in as multi-row inserts, and each service touched by instance changes has its row
-/// moved once. Microsoft.Data.Sqlite costs tens of microseconds per statement here, so statements are what a batch saves.
+/// batch writes), and each service touched by instance changes has its row moved once. Log rows go in one prepared
+/// single-row insert each: Microsoft.Data.Sqlite binds parameters by name, so a statement's binding cost grows with the
+/// square of its parameter count and a 64-row insert (576 parameters) cost more than 64 single-row ones.
 /// </summary>
 internal sealed class SqliteBatch(SqliteStatements statements, SqliteBatchQueries queries)
 {
@@ -40,7 +41,7 @@ internal sealed class SqliteBatch(SqliteStatements statements, SqliteBatchQuerie
 
         foreach (var kind in wanted.GroupBy(e => e.Kind))
         {
-            foreach (var chunk in kind.Chunk(64))
+            foreach (var chunk in kind.Chunk(16))
             {
                 await ReadRevisionsAsync(kind.Key, chunk, ct);
             }
@@ -94,32 +95,14 @@ internal sealed class SqliteBatch(SqliteStatements statements, SqliteBatchQuerie
         }
 
         _touched.Clear();
-        var next = 0;
-        foreach (var size in SqliteBatchQueries.LogChunks)
+        foreach (var change in _log)
         {
-            while (_log.Count - next >= size)
-            {
-                var (sql, names) = queries.LogInsert(size);
-                var values = new (string, object?)[size * 9];
-                for (var i = 0; i < size; i++)
-                {
-                    var change = _log[next + i];
-                    var row = SqliteChangeCodec.Encode(change);
-                    var at = i * 9;
-                    values[at] = (names[at], change.Revision);
-                    values[at + 1] = (names[at + 1], change.At.ToUnixTimeMilliseconds());
-                    values[at + 2] = (names[at + 2], row.Kind);
-                    values[at + 3] = (names[at + 3], row.Namespace);
-                    values[at + 4] = (names[at + 4], row.Group);
-                    values[at + 5] = (names[at + 5], row.Name);
-                    values[at + 6] = (names[at + 6], row.Item);
-                    values[at + 7] = (names[at + 7], row.Version);
-                    values[at + 8] = (names[at + 8], row.Body);
-                }
-
-                await statements.ExecuteAsync(sql, ct, values);
-                next += size;
-            }
+            var row = SqliteChangeCodec.Encode(change);
+            await statements.ExecuteAsync(
+                "INSERT INTO change_log (revision, at, kind, namespace, grp, name, item, version, body) " +
+                "VALUES ($revision, $at, $kind, $ns, $grp, $name, $item, $version, $body)",
+                ct, ("$revision", change.Revision), ("$at", change.At.ToUnixTimeMilliseconds()), ("$kind", row.Kind), ("$ns", row.Namespace),
+                ("$grp", row.Group), ("$name", row.Name), ("$item", row.Item), ("$version", row.Version), ("$body", row.Body));
         }
 
         _log.Clear();

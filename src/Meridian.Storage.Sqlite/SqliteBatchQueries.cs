@@ -1,18 +1,13 @@
-using System.Collections.Frozen;
 using Meridian.Changes;
 
 namespace Meridian.Storage.Sqlite;
 
 /// <summary>
-/// The SQL texts a batch uses whose shape depends on its size (a revision query over n keys, a log insert of n rows),
-/// built once and kept with their parameter names, so the writer connection's prepared statements are reused.
+/// The SQL texts a batch uses whose shape depends on its size (a revision query over n keys), built once and kept with
+/// their parameter names, so the writer connection's prepared statements are reused.
 /// </summary>
 internal sealed class SqliteBatchQueries
 {
-    /// <summary>The row counts log inserts are cut into: few distinct statements, few statements per batch.</summary>
-    public static readonly int[] LogChunks = [64, 16, 4, 1];
-
-    private readonly FrozenDictionary<int, (string Sql, string[] Names)> _logInserts = LogChunks.ToFrozenDictionary(n => n, BuildLogInsert);
     private readonly Dictionary<(EntityKind, int), (string Sql, string[] Names)> _revisionQueries = [];
     private readonly Lock _gate = new();
 
@@ -49,25 +44,5 @@ internal sealed class SqliteBatchQueries
             var sql = $"SELECT {string.Join(", ", columns)}, revision FROM {table} WHERE {key} IN ({(columns.Length == 1 ? string.Join(", ", tuples) : "VALUES " + string.Join(", ", tuples))})";
             return _revisionQueries[(kind, count)] = (sql, names);
         }
-    }
-
-    public (string Sql, string[] Names) LogInsert(int rows) => _logInserts[rows];
-
-    private static (string Sql, string[] Names) BuildLogInsert(int rows)
-    {
-        var names = new string[rows * 9];
-        var tuples = new List<string>(rows);
-        string[] columns = ["revision", "at", "kind", "ns", "grp", "name", "item", "version", "body"];
-        for (var i = 0; i < rows; i++)
-        {
-            for (var c = 0; c < columns.Length; c++)
-            {
-                names[i * 9 + c] = $"${columns[c]}{i}";
-            }
-
-            tuples.Add("(" + string.Join(", ", names.Skip(i * 9).Take(9)) + ")");
-        }
-
-        return ("INSERT INTO change_log (revision, at, kind, namespace, grp, name, item, version, body) VALUES " + string.Join(", ", tuples), names);
     }
 }

@@ -14,10 +14,12 @@ namespace Meridian.Storage.Sqlite;
 /// constraint is committed again on its own, so it fails alone.
 /// As a single node, it keeps no ephemeral instance across a restart: on load it removes them through the log; and a
 /// batch of nothing but ephemeral instance changes commits without an fsync of its own (<see cref="SqliteOptions.EphemeralSynchronous"/>).
+/// With <c>Synchronous=FULL</c> the fsync is pipelined (<see cref="SqliteWalSync"/>): <see cref="WhenDurable"/> completes after it.
 /// </summary>
 internal sealed class SqliteChangeStore(SqliteDatabase database, TimeProvider time, IOptions<ChangeLogOptions> options) : IChangeStore
 {
     private readonly SqliteBatchQueries _queries = new();
+    private Task _durable = Task.CompletedTask;
 
     private const int CompactBatch = 5000;
     private const int SqliteConstraint = 19;
@@ -56,7 +58,17 @@ internal sealed class SqliteChangeStore(SqliteDatabase database, TimeProvider ti
             },
             cancellationToken);
 
-    public Task<IReadOnlyList<CommitOutcome>> CommitAsync(IReadOnlyList<ChangeRequest> batch, DateTimeOffset at, CancellationToken cancellationToken) =>
+    public async Task<IReadOnlyList<CommitOutcome>> CommitAsync(IReadOnlyList<ChangeRequest> batch, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var outcomes = await CommitOrSplitAsync(batch, at, cancellationToken);
+        _durable = database.SyncAsync(soft: batch.All(r => IsSoft(r.Change)));
+        return outcomes;
+    }
+
+    /// <summary>The batch the last <see cref="CommitAsync"/> committed is durable when this completes; the change log asks right after it.</summary>
+    public Task WhenDurable() => _durable;
+
+    private Task<IReadOnlyList<CommitOutcome>> CommitOrSplitAsync(IReadOnlyList<ChangeRequest> batch, DateTimeOffset at, CancellationToken cancellationToken) =>
         database.WriteStatementsAsync<IReadOnlyList<CommitOutcome>>(
             async (statements, ct) =>
             {

@@ -10,9 +10,10 @@ namespace Meridian.Changes;
 /// <summary>
 /// The one path into memory. A command appends a <see cref="ChangeRequest"/>; one writer loop takes every request that
 /// arrived while the previous commit was in flight into the next store transaction (group commit: one commit and one
-/// fsync per batch), then applies each committed change, in revision order, to every projection and to the
-/// <see cref="Window"/>, and only then answers the callers. Start-up applies the stored state through the same
-/// <see cref="Apply"/>.
+/// fsync per batch). A committed batch goes to the apply loop, which waits until the store says it is durable, applies
+/// each change, in revision order, to every projection and to the <see cref="Window"/>, and only then answers the
+/// callers; meanwhile the writer already commits the next batch, so the fsync of one batch overlaps the next.
+/// Start-up applies the stored state through the same <see cref="Apply"/>.
 /// </summary>
 public sealed partial class ChangeLog : IHostedService
 {
@@ -22,8 +23,13 @@ public sealed partial class ChangeLog : IHostedService
     private readonly ChangeLogOptions _options;
     private readonly ILogger<ChangeLog> _logger;
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+
+    /// <summary>Committed batches waiting to be durable and applied, in commit order; a few at most, so memory stays close behind the store.</summary>
+    private readonly Channel<Committed> _committed = Channel.CreateBounded<Committed>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
     private Task? _writer;
+    private Task? _applier;
     private long _revision;
+    private int _queued;
 
     public ChangeLog(IChangeStore store, IEnumerable<IChangeProjection> projections, TimeProvider time, IOptions<ChangeLogOptions> options,
         ILogger<ChangeLog> logger)
@@ -41,6 +47,9 @@ public sealed partial class ChangeLog : IHostedService
 
     public ChangeWindow Window { get; }
 
+    /// <summary>Requests waiting for the next commit (the reader of a single-reader channel cannot count them).</summary>
+    public int Queued => Volatile.Read(ref _queued);
+
     /// <summary>
     /// Appends one change and returns it as committed (with its revision) once it is durable and applied. Throws
     /// <see cref="ConflictException"/> when a precondition no longer held, <see cref="StorageUnavailableException"/> when
@@ -50,8 +59,10 @@ public sealed partial class ChangeLog : IHostedService
     {
         ArgumentNullException.ThrowIfNull(request);
         var pending = new Pending(request);
+        Interlocked.Increment(ref _queued);
         if (!_queue.Writer.TryWrite(pending))
         {
+            Interlocked.Decrement(ref _queued);
             throw new StorageUnavailableException("The server is stopping and takes no more writes; send it to another server or retry after the restart.");
         }
 
@@ -71,6 +82,7 @@ public sealed partial class ChangeLog : IHostedService
         Volatile.Write(ref _revision, state.Revision);
         LogLoaded(state.State.Count, state.Revision, state.Tail.Count);
         _writer = Task.Run(WriteLoopAsync, CancellationToken.None);
+        _applier = Task.Run(ApplyLoopAsync, CancellationToken.None);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -81,41 +93,52 @@ public sealed partial class ChangeLog : IHostedService
         {
             await _writer.WaitAsync(cancellationToken);
         }
+
+        if (_applier is not null)
+        {
+            await _applier.WaitAsync(cancellationToken);
+        }
     }
 
     private async Task WriteLoopAsync()
     {
-        var batch = new List<Pending>(_options.MaxBatch);
-        var requests = new List<ChangeRequest>(_options.MaxBatch);
-        while (await _queue.Reader.WaitToReadAsync())
+        try
         {
-            Drain(batch, requests);
+            while (await _queue.Reader.WaitToReadAsync())
+            {
+                var batch = new List<Pending>();
+                Drain(batch);
 
-            // Callers answered by the last commit are often about to write again: let them, then take them along.
-            await Task.Yield();
-            Drain(batch, requests);
+                // Callers answered by the last commit are often about to write again: let them, then take them along.
+                await Task.Yield();
+                Drain(batch);
 
-            await CommitAsync(batch, requests);
-            batch.Clear();
-            requests.Clear();
+                await CommitAsync(batch);
+            }
+        }
+        finally
+        {
+            _committed.Writer.TryComplete();
         }
     }
 
-    private void Drain(List<Pending> batch, List<ChangeRequest> requests)
+    private void Drain(List<Pending> batch)
     {
         while (batch.Count < _options.MaxBatch && _queue.Reader.TryRead(out var pending))
         {
             batch.Add(pending);
-            requests.Add(pending.Request);
+            Interlocked.Decrement(ref _queued);
         }
     }
 
-    private async Task CommitAsync(List<Pending> batch, List<ChangeRequest> requests)
+    private async Task CommitAsync(List<Pending> batch)
     {
         IReadOnlyList<CommitOutcome> outcomes;
+        Task durable;
         try
         {
-            outcomes = await _store.CommitAsync(requests, _time.GetUtcNow(), CancellationToken.None);
+            outcomes = await _store.CommitAsync([.. batch.Select(p => p.Request)], _time.GetUtcNow(), CancellationToken.None);
+            durable = _store.WhenDurable();
         }
         catch (Exception e)
         {
@@ -130,17 +153,46 @@ public sealed partial class ChangeLog : IHostedService
             return;
         }
 
-        for (var i = 0; i < batch.Count; i++)
-        {
-            if (outcomes[i].Committed is { } change)
-            {
-                Apply(change, recordInWindow: true);
-            }
-        }
+        await _committed.Writer.WriteAsync(new Committed(batch, outcomes, durable));
+    }
 
-        for (var i = 0; i < batch.Count; i++)
+    /// <summary>Applies committed batches in commit order, each once it is durable, then answers its callers.</summary>
+    private async Task ApplyLoopAsync()
+    {
+        await foreach (var (batch, outcomes, durable) in _committed.Reader.ReadAllAsync())
         {
-            batch[i].Done.TrySetResult(outcomes[i]);
+            Exception? notDurable = null;
+            try
+            {
+                await durable;
+            }
+            catch (Exception e)
+            {
+                // The store holds the batch (its readers see it), so memory must too; but nobody may be told it is safe.
+                LogNotDurable(e, batch.Count);
+                notDurable = new StorageUnavailableException(
+                    $"The change was stored but could not be made durable ({e.GetBaseException().Message}); it may not survive a power loss. Check the disk, then read it back.", e);
+            }
+
+            for (var i = 0; i < batch.Count; i++)
+            {
+                if (outcomes[i].Committed is { } change)
+                {
+                    Apply(change, recordInWindow: true);
+                }
+            }
+
+            for (var i = 0; i < batch.Count; i++)
+            {
+                if (notDurable is not null && outcomes[i].Committed is not null)
+                {
+                    batch[i].Done.TrySetException(notDurable);
+                }
+                else
+                {
+                    batch[i].Done.TrySetResult(outcomes[i]);
+                }
+            }
         }
     }
 
@@ -170,6 +222,8 @@ public sealed partial class ChangeLog : IHostedService
         }
     }
 
+    private sealed record Committed(List<Pending> Batch, IReadOnlyList<CommitOutcome> Outcomes, Task Durable);
+
     private sealed class Pending(ChangeRequest request)
     {
         public ChangeRequest Request { get; } = request;
@@ -182,6 +236,9 @@ public sealed partial class ChangeLog : IHostedService
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A batch of {Count} write(s) could not be stored; each caller was told to retry")]
     private partial void LogCommitFailed(Exception exception, int count);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "A committed batch of {Count} write(s) could not be made durable (fsync failed); its callers were told, and it may not survive a power loss. Check the disk")]
+    private partial void LogNotDurable(Exception exception, int count);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "Applying {Change} at revision {Revision} to {Projection} failed; memory may now differ from the store until a restart. Report this with the exception")]
     private partial void LogApplyFailed(Exception exception, string change, long revision, string projection);

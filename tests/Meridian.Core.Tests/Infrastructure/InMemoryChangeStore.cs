@@ -32,6 +32,9 @@ internal sealed class InMemoryChangeStore : IChangeStore, IConfigHistoryStore
     /// <summary>Held while set: commits wait on it, so a test can let writes pile up behind one in flight.</summary>
     public TaskCompletionSource? Hold { get; set; }
 
+    /// <summary>Completes when a commit starts waiting on <see cref="Hold"/>.</summary>
+    public TaskCompletionSource Holding { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public IReadOnlyList<Change> Log
     {
         get
@@ -78,6 +81,7 @@ internal sealed class InMemoryChangeStore : IChangeStore, IConfigHistoryStore
     {
         if (Hold is { } hold)
         {
+            Holding.TrySetResult();
             await hold.Task;
         }
 
