@@ -164,8 +164,9 @@ internal static class EurekaEndpoints
             using var json = JsonDocument.Parse(body.GetBuffer().AsMemory(0, (int)body.Length));
             return EurekaJsonReader.Read(json.RootElement);
         }
-        catch (Exception e) when (e is JsonException or XmlException or FormatException)
+        catch (Exception e) when (e is JsonException or XmlException or FormatException or InvalidOperationException)
         {
+            // InvalidOperationException: a JSON string the parser accepted but cannot turn into text (a lone surrogate escape).
             throw new EurekaException(StatusCodes.Status400BadRequest, $"The registration could not be read as Eureka {(isXml ? "XML" : "JSON")}: {e.Message}");
         }
     }

@@ -21,7 +21,20 @@ internal sealed class NacosParameters
 
     public static async ValueTask<NacosParameters> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        var form = request.HasFormContentType ? await request.ReadFormAsync(cancellationToken) : null;
+        IFormCollection? form = null;
+        if (request.HasFormContentType)
+        {
+            try
+            {
+                form = await request.ReadFormAsync(cancellationToken);
+            }
+            catch (InvalidDataException e)
+            {
+                // The form reader refuses what it cannot decode (a %00, a malformed escape, too many fields): the caller's fault.
+                throw new NacosException(StatusCodes.Status400BadRequest, $"The form body cannot be read ({e.Message}); send application/x-www-form-urlencoded UTF-8 text without NUL characters.");
+            }
+        }
+
         return new NacosParameters(request.Query, form);
     }
 

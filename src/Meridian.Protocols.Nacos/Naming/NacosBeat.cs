@@ -36,8 +36,9 @@ internal sealed record NacosBeat(string Ip, int Port, string Cluster, double? We
                 !root.TryGetProperty("ephemeral", out var eph) || eph.ValueKind != JsonValueKind.False,
                 root.TryGetProperty("metadata", out var metadata) ? NacosMetadata.FromJson(metadata) : null);
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: a string the parser accepted but cannot turn into text (a lone surrogate escape).
             throw new NacosException(StatusCodes.Status400BadRequest, $"Param 'beat' is not valid JSON: {e.Message}");
         }
     }

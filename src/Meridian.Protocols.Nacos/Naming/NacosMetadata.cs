@@ -21,8 +21,9 @@ internal static class NacosMetadata
                 using var document = JsonDocument.Parse(trimmed);
                 return FromJson(document.RootElement);
             }
-            catch (JsonException e)
+            catch (Exception e) when (e is JsonException or InvalidOperationException)
             {
+                // InvalidOperationException: a string the parser accepted but cannot turn into text (a lone surrogate escape).
                 throw new NacosException(StatusCodes.Status400BadRequest, $"metadata format incorrect: {e.Message}");
             }
         }
