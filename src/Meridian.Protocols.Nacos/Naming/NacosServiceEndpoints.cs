@@ -100,11 +100,12 @@ internal static class NacosServiceEndpoints
     {
         var p = await NacosParameters.ReadAsync(http.Request, ct);
         var ns = NacosNamespace.Id(p.Get("namespaceId"));
-        var pageNo = p.RequiredInt("pageNo");
+        // Nacos reads a page number below 1 as the first page (the npm client asks for page 0).
+        var pageNo = Math.Max(1, p.RequiredInt("pageNo"));
         var pageSize = p.RequiredInt("pageSize");
-        if (pageNo < 1 || pageSize < 1)
+        if (pageSize < 1)
         {
-            throw new NacosException(StatusCodes.Status400BadRequest, $"pageNo and pageSize must be at least 1; got {pageNo} and {pageSize}.");
+            throw new NacosException(StatusCodes.Status400BadRequest, $"pageSize must be at least 1; got {pageSize}.");
         }
 
         var group = p.Get("groupName") is { Length: > 0 } g ? g : ServiceKey.DefaultGroup;

@@ -265,5 +265,22 @@ public sealed class NacosNamingApiTests
         var (status, body) = await server.Client.SendAsync(HttpMethod.Get, "/nacos/serverlist", "", Ct);
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal($"{server.BaseAddress.Authority}\r\n", body);
+
+        // On the default port the line is the host alone, as Nacos's address server writes it.
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/nacos/serverlist") { Headers = { Host = "meridian.internal:8848" } };
+        using var onDefault = await server.Client.SendAsync(request, Ct);
+        Assert.Equal("meridian.internal\r\n", await onDefault.Content.ReadAsStringAsync(Ct));
+    }
+
+    [Fact]
+    public async Task A_service_list_asked_for_page_0_answers_the_first_page_as_nacos_does()
+    {
+        await using var server = await TestServer.StartAsync(cancellationToken: Ct);
+        await server.Client.NacosRegisterAsync("paged", "10.0.0.1", 80, Ct);
+
+        var (status, body) = await server.Client.SendAsync(HttpMethod.Get, "/nacos/v1/ns/service/list", "pageNo=0&pageSize=10", Ct);
+        Assert.True(status == HttpStatusCode.OK, $"page 0 answered {(int)status}: {body}");
+        Assert.Contains("\"paged\"", body, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, (await server.Client.SendAsync(HttpMethod.Get, "/nacos/v1/ns/service/list", "pageNo=1&pageSize=0", Ct)).Status);
     }
 }
