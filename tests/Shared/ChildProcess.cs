@@ -20,15 +20,15 @@ public sealed class ChildProcess : IAsyncDisposable
     public int Id => _process.Id;
     public string Output => string.Join('\n', _output);
 
-    /// <summary>Starts <c>dotnet DLL args</c> (or any program) from the test's own folder.</summary>
-    public static ChildProcess Start(string program, IEnumerable<string> args, IDictionary<string, string>? environment = null)
+    /// <summary>Starts <c>dotnet DLL args</c> (or any program) from the test's own folder, or from <paramref name="workingDirectory"/>.</summary>
+    public static ChildProcess Start(string program, IEnumerable<string> args, IDictionary<string, string>? environment = null, string? workingDirectory = null)
     {
         var info = new ProcessStartInfo(program)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = workingDirectory ?? AppContext.BaseDirectory,
         };
         foreach (var arg in args)
         {

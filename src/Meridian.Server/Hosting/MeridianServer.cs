@@ -20,7 +20,13 @@ public static partial class MeridianServer
 
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateSlimBuilder(args);
+        // Its own appsettings.json wherever it is started from (a service manager's folder, a container's /): unless told
+        // otherwise, the content root is the server's folder. Relative data paths still follow the working directory.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = HasContentRoot(args) ? null : AppContext.BaseDirectory,
+        });
         if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]) && !builder.Configuration.GetSection("Kestrel:Endpoints").Exists())
         {
             builder.WebHost.UseUrls($"http://0.0.0.0:{DefaultHttpPort}");
@@ -77,6 +83,11 @@ public static partial class MeridianServer
         app.Lifetime.ApplicationStarted.Register(() => LogStarted(app));
         return app;
     }
+
+    private static bool HasContentRoot(string[] args) =>
+        args.Any(a => a.TrimStart('-').StartsWith(WebHostDefaults.ContentRootKey, StringComparison.OrdinalIgnoreCase))
+        || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("ASPNETCORE_CONTENTROOT"))
+        || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DOTNET_CONTENTROOT"));
 
     private static void LogStarted(WebApplication app)
     {

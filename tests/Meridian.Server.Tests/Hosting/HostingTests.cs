@@ -30,6 +30,30 @@ public sealed class HostingTests
     }
 
     [Fact]
+    public async Task Started_from_another_folder_the_server_reads_the_settings_beside_it()
+    {
+        var elsewhere = Directory.CreateTempSubdirectory("meridian-cwd-").FullName;
+        try
+        {
+            await using var server = Meridian.Testing.ChildProcess.Start("dotnet",
+                [Path.Combine(AppContext.BaseDirectory, "Meridian.Server.dll"), "--urls", "http://127.0.0.1:0", "--Meridian:Grpc:Port=0",
+                 Meridian.Testing.TestAuth.AdminPasswordArgument, Meridian.Testing.TestAuth.SigningKeyArgument],
+                workingDirectory: elsewhere);
+
+            // Its appsettings.json sets Microsoft.Hosting.Lifetime to Information and Microsoft.AspNetCore to Warning: the
+            // content root line shows where it read them from, and data still goes under the working directory.
+            var root = await server.WaitForAsync(@"Content root path: (\S+)", TimeSpan.FromSeconds(60), Ct);
+            Assert.Equal(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory), Path.TrimEndingDirectorySeparator(root.Groups[1].Value));
+            var data = await server.WaitForAsync(@"Meridian data lives in (\S+)", TimeSpan.FromSeconds(60), Ct);
+            Assert.StartsWith(elsewhere, data.Groups[1].Value, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(elsewhere, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Invalid_registry_options_stop_the_start_with_a_clear_message()
     {
         var error = await Assert.ThrowsAnyAsync<Exception>(() => TestServer.StartAsync(
