@@ -12,7 +12,8 @@ public sealed class SqliteOptions
 
     /// <summary>
     /// SQLite's <c>synchronous</c> setting. FULL (the default) makes every acknowledged write survive power loss as well
-    /// as a killed process; NORMAL survives a killed process only.
+    /// as a killed process; NORMAL survives a killed process only. FULL is done as NORMAL commits plus an fsync of the WAL
+    /// before any caller is answered, so the fsync of one batch overlaps the commit of the next.
     /// </summary>
     public string Synchronous { get; set; } = "FULL";
 
