@@ -56,7 +56,19 @@ public static class MeridianCoreServiceCollectionExtensions
         services.AddOptions<HealthCheckOptions>().BindConfiguration(HealthCheckOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HealthCheckOptions>, HealthCheckOptionsValidator>());
 
-        services.AddHttpClient(HttpHealthProbe.ClientName);
+        services.TryAddSingleton<ProbeNetworks>();
+        // The probe's connections go through the same fence as TCP probes, after name resolution.
+        services.AddHttpClient(HttpHealthProbe.ClientName).ConfigurePrimaryHttpMessageHandler(sp =>
+        {
+            var networks = sp.GetRequiredService<ProbeNetworks>();
+            return new SocketsHttpHandler
+            {
+                UseProxy = false,
+                AllowAutoRedirect = false,
+                ConnectCallback = async (context, ct) =>
+                    new System.Net.Sockets.NetworkStream(await networks.ConnectAsync(context.DnsEndPoint.Host, context.DnsEndPoint.Port, ct), ownsSocket: true),
+            };
+        });
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHealthProbe, TcpHealthProbe>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHealthProbe, HttpHealthProbe>());
 

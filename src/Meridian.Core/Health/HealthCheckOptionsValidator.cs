@@ -22,6 +22,14 @@ internal sealed class HealthCheckOptionsValidator : IValidateOptions<HealthCheck
             failures.Add($"{nameof(options.FailureThreshold)} and {nameof(options.SuccessThreshold)} must be at least 1.");
         }
 
+        foreach (var network in options.AllowedNetworks ?? [])
+        {
+            if (!System.Net.IPNetwork.TryParse(network, out _))
+            {
+                failures.Add($"AllowedNetworks has '{network}', which is not a network in CIDR form (e.g. 10.0.0.0/8 or fc00::/7).");
+            }
+        }
+
         if (options.MaxConcurrency < 1)
         {
             failures.Add($"{nameof(options.MaxConcurrency)} must be at least 1.");

@@ -18,6 +18,10 @@ internal sealed class HttpHealthProbe(IHttpClientFactory clients) : IHealthProbe
             using var response = await clients.CreateClient(ClientName).GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             return response.IsSuccessStatusCode;
         }
+        catch (HttpRequestException e) when (e.InnerException is ProbeRefusedException refused)
+        {
+            throw refused;
+        }
         catch (HttpRequestException)
         {
             return false;

@@ -61,6 +61,7 @@ internal sealed partial class PersistentInstanceProber(
         }
 
         bool ok;
+        string? refused = null;
         using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken))
         {
             timeout.CancelAfter(_options.Timeout);
@@ -71,6 +72,12 @@ internal sealed partial class PersistentInstanceProber(
             catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
             {
                 ok = false;
+            }
+            catch (ProbeRefusedException e)
+            {
+                // Never opened: it counts as a failed probe, and the log says why once it flips the instance.
+                ok = false;
+                refused = e.Message;
             }
         }
 
@@ -90,7 +97,15 @@ internal sealed partial class PersistentInstanceProber(
             lease.ConsecutiveFailures++;
             if (!lease.MarkedUnhealthy && lease.ConsecutiveFailures >= _options.FailureThreshold)
             {
-                LogUnhealthy(snapshot.Key, instance.InstanceId, check.Type, lease.ConsecutiveFailures);
+                if (refused is not null)
+                {
+                    LogRefused(snapshot.Key, instance.InstanceId, refused);
+                }
+                else
+                {
+                    LogUnhealthy(snapshot.Key, instance.InstanceId, check.Type, lease.ConsecutiveFailures);
+                }
+
                 await commands.SetHealthAsync(snapshot.Key, instance.InstanceId, healthy: false, Meridian.Auth.Caller.System, stoppingToken);
             }
         }
@@ -98,6 +113,9 @@ internal sealed partial class PersistentInstanceProber(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Persistent instance {InstanceId} of {Service} failed {Failures} {Check} probe(s) in a row: marked unhealthy")]
     private partial void LogUnhealthy(ServiceKey service, string instanceId, HealthCheckType check, int failures);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Persistent instance {InstanceId} of {Service} is not probed: {Reason} Marked unhealthy; register it at an allowed address or widen the setting")]
+    private partial void LogRefused(ServiceKey service, string instanceId, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Persistent instance {InstanceId} of {Service} answers its {Check} probe again: marked healthy")]
     private partial void LogHealthy(ServiceKey service, string instanceId, HealthCheckType check);

@@ -58,6 +58,47 @@ public sealed class PersistentProbeTests
     }
 
     [Fact]
+    public async Task A_probe_to_an_address_outside_the_allowed_networks_is_never_opened()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        await using var target = await TinyHttpServer.StartAsync("/healthz", () => HttpStatusCode.OK, Ct);
+        try
+        {
+            var fenced = new Dictionary<string, string?>(FastProbes) { ["Meridian:HealthChecks:AllowedNetworks:0"] = "10.0.0.0/8" };
+            await using var server = await TestServer.StartAsync(settings: fenced, cancellationToken: Ct);
+            var registry = server.Get<RegistryProjection>();
+            var web = new ServiceKey("public", "DEFAULT_GROUP", "web");
+            (await server.Client.PutAsJsonAsync(Paths.Service("web"), new
+            {
+                clusters = new Dictionary<string, object> { ["DEFAULT"] = new { healthCheck = new { type = "http", path = "/healthz" } } },
+            }, Ct)).EnsureSuccessStatusCode();
+
+            var tcpDown = registry.Changes.WaitAsync(c => c.Key == Svc && c.Snapshot.Instances is [{ Healthy: false }], Ct);
+            var httpDown = registry.Changes.WaitAsync(c => c.Key == web && c.Snapshot.Instances is [{ Healthy: false }], Ct);
+            (await server.Client.RegisterAsync("db", new { ip = "127.0.0.1", port = ((IPEndPoint)listener.LocalEndpoint).Port, ephemeral = false })).EnsureSuccessStatusCode();
+            (await server.Client.RegisterAsync("web", new { ip = "127.0.0.1", port = target.Port, ephemeral = false })).EnsureSuccessStatusCode();
+            await Task.WhenAll(tcpDown, httpDown);
+
+            // Marked unhealthy after the failure threshold, and in all those rounds not one connection reached either.
+            Assert.False(listener.Pending());
+            Assert.Empty(target.Paths);
+        }
+        finally
+        {
+            listener.Stop();
+        }
+    }
+
+    [Fact]
+    public async Task Invalid_allowed_networks_stop_the_start()
+    {
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => TestServer.StartAsync(
+            settings: new Dictionary<string, string?> { ["Meridian:HealthChecks:AllowedNetworks:0"] = "10.0.0.0/33" }, cancellationToken: Ct));
+        Assert.Contains("AllowedNetworks has '10.0.0.0/33'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Persistent_instance_is_probed_over_HTTP_when_its_cluster_says_so()
     {
         var status = HttpStatusCode.OK;
