@@ -3,6 +3,7 @@ using Meridian.Changes;
 using Meridian.Namespaces;
 using Meridian.Persistence;
 using Meridian.Validation;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Meridian.Config;
@@ -18,7 +19,8 @@ public sealed partial class ConfigService(
     NamespaceCatalog namespaces,
     IConfigHistoryStore history,
     TimeProvider time,
-    IOptions<ConfigOptions> options)
+    IOptions<ConfigOptions> options,
+    ILogger<ConfigService> logger)
 {
     private readonly KeyedGate _gates = new();
     private readonly ConfigOptions _options = options.Value;
@@ -27,6 +29,19 @@ public sealed partial class ConfigService(
         WriteAsync(key, draft, caller, ConfigOperation.Publish, cancellationToken);
 
     public async Task DeleteAsync(ConfigKey key, Caller caller, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await RemoveAsync(key, caller, cancellationToken);
+        }
+        catch (MeridianException e) when (e is not StorageUnavailableException)
+        {
+            LogRefused(ConfigOperation.Delete, key, caller?.Name ?? "", caller?.SourceAddress ?? "", Reason(e));
+            throw;
+        }
+    }
+
+    private async Task RemoveAsync(ConfigKey key, Caller caller, CancellationToken cancellationToken)
     {
         ConfigRules.ThrowIfInvalid(key);
         ArgumentNullException.ThrowIfNull(caller);
@@ -38,10 +53,42 @@ public sealed partial class ConfigService(
             var entry = new ConfigHistoryEntry(key, version, ConfigOperation.Delete, current.Md5, current.Type, caller.Name,
                 caller.SourceAddress, time.GetUtcNow());
             await log.AppendAsync(new ChangeRequest(new ConfigRemoved(current, entry), Unchanged(key)), cancellationToken);
+            LogChanged(ConfigOperation.Delete, key, version, caller.Name, caller.SourceAddress);
         }
     }
 
+    /// <summary>One line per write for operators: which config, which version, who from where; refusals say why.</summary>
     private async Task<ConfigItem> WriteAsync(ConfigKey key, ConfigDraft draft, Caller caller, ConfigOperation operation,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            var before = configs.Get(key)?.Version;
+            var item = await StoreAsync(key, draft, caller, operation, cancellationToken);
+            if (item.Version != before)
+            {
+                LogChanged(operation, key, item.Version, caller.Name, caller.SourceAddress);
+            }
+
+            return item;
+        }
+        catch (MeridianException e) when (e is not StorageUnavailableException)
+        {
+            LogRefused(operation, key, caller?.Name ?? "", caller?.SourceAddress ?? "", Reason(e));
+            throw;
+        }
+    }
+
+    private static string Reason(MeridianException e) =>
+        e is InvalidInputException invalid ? string.Join(" ", invalid.Errors.SelectMany(p => p.Value)) : e.Message;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Config {Key}: {Operation} as version {Version} by {Caller} from {Address}")]
+    private partial void LogChanged(ConfigOperation operation, ConfigKey key, long version, string caller, string address);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Config {Key}: {Operation} by {Caller} from {Address} refused: {Reason}")]
+    private partial void LogRefused(ConfigOperation operation, ConfigKey key, string caller, string address, string reason);
+
+    private async Task<ConfigItem> StoreAsync(ConfigKey key, ConfigDraft draft, Caller caller, ConfigOperation operation,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(draft);

@@ -45,6 +45,10 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Completes with the first line of the server's output (past or future) that matches.</summary>
+    public Task<System.Text.RegularExpressions.Match> WaitForLogAsync(string pattern, CancellationToken cancellationToken) =>
+        _process.WaitForAsync(pattern, TimeSpan.FromSeconds(30), cancellationToken);
+
     /// <summary>SIGKILL: no shutdown hooks, no flushing; whatever was acknowledged must already be on disk.</summary>
     public Task KillAsync() => _process.KillAsync();
 

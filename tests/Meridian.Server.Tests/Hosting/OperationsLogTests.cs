@@ -1,0 +1,34 @@
+using System.Net;
+using System.Net.Http.Json;
+using Meridian.Server.Tests.Infrastructure;
+
+namespace Meridian.Server.Tests.Hosting;
+
+/// <summary>What an operator reads in the server's log: one line per config change or refusal, naming who and which.</summary>
+public sealed class OperationsLogTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Config_publishes_deletes_and_refusals_each_log_one_line_with_the_caller()
+    {
+        var data = TestServer.NewDataDirectory();
+        try
+        {
+            await using var server = await ServerProcess.StartAsync(data, Ct);
+            const string path = "/v1/namespaces/public/groups/DEFAULT_GROUP/configs/orders.yaml";
+            Assert.Equal(HttpStatusCode.OK, (await server.Client.PutAsJsonAsync(path, new { content = "a: 1", type = "yaml" }, Ct)).StatusCode);
+            await server.WaitForLogAsync(@"Config public/DEFAULT_GROUP/orders\.yaml: Publish as version 1 by admin from \S+", Ct);
+
+            Assert.Equal(HttpStatusCode.BadRequest, (await server.Client.PutAsJsonAsync(path, new { content = "a: [1", type = "yaml" }, Ct)).StatusCode);
+            await server.WaitForLogAsync(@"Config public/DEFAULT_GROUP/orders\.yaml: Publish by admin from \S+ refused: .+", Ct);
+
+            Assert.Equal(HttpStatusCode.NoContent, (await server.Client.DeleteAsync(path, Ct)).StatusCode);
+            await server.WaitForLogAsync(@"Config public/DEFAULT_GROUP/orders\.yaml: Delete as version 2 by admin", Ct);
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+}
