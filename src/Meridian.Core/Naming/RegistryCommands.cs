@@ -62,6 +62,11 @@ public sealed partial class RegistryCommands(
                     NamespaceMustExist(key.Namespace),
                     Unchanged(key, instance.InstanceId, lease)),
                 cancellationToken);
+            if (current is null)
+            {
+                LogRegistered(instance.InstanceId, key, instance.Ephemeral ? "ephemeral" : "persistent", caller.Name, caller.SourceAddress);
+            }
+
             return instance;
         }
     }
@@ -74,6 +79,7 @@ public sealed partial class RegistryCommands(
             var service = registry.GetService(key) ?? throw InstanceRules.ServiceNotFound(key);
             var current = service.Find(instanceId) ?? throw InstanceRules.InstanceNotFound(key, instanceId);
             await RemoveAsync(key, current, InstanceRemovalReason.Deregistered, cancellationToken);
+            LogDeregistered(instanceId, key, caller.Name, caller.SourceAddress);
         }
     }
 
@@ -302,6 +308,12 @@ public sealed partial class RegistryCommands(
 
     private static NamespaceExists NamespaceMustExist(string ns) =>
         new(ns, $"Namespace '{ns}' does not exist (it was deleted meanwhile); create it first (POST /v1/namespaces) or use 'public'.");
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Instance {InstanceId} of {Service} registered ({Kind}) by {Caller} from {Address}")]
+    private partial void LogRegistered(string instanceId, ServiceKey service, string kind, string caller, string address);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Instance {InstanceId} of {Service} deregistered by {Caller} from {Address}")]
+    private partial void LogDeregistered(string instanceId, ServiceKey service, string caller, string address);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Instance {InstanceId} of {Service} marked unhealthy: no heartbeat for {Seconds:F1} s")]
     private partial void LogUnhealthy(ServiceKey service, string instanceId, double seconds);

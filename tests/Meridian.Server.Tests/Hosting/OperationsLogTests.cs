@@ -10,6 +10,28 @@ public sealed class OperationsLogTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
+    public async Task Registrations_and_deregistrations_each_log_one_line_with_the_caller()
+    {
+        var data = TestServer.NewDataDirectory();
+        try
+        {
+            await using var server = await ServerProcess.StartAsync(data, Ct);
+            using var registered = await server.Client.RegisterAsync("billing", new { ip = "10.0.0.7", port = 8080 });
+            Assert.Equal(HttpStatusCode.OK, registered.StatusCode);
+            await server.WaitForLogAsync(@"Instance (\S+) of public/DEFAULT_GROUP@@billing registered \(ephemeral\) by admin from \S+", Ct);
+
+            var instance = (await server.Client.ListAsync("billing")).Instances.Single();
+            using var removed = await server.Client.DeleteAsync($"{Paths.Instances("billing")}/{Uri.EscapeDataString(instance.InstanceId)}", Ct);
+            Assert.Equal(HttpStatusCode.NoContent, removed.StatusCode);
+            await server.WaitForLogAsync(@"of public/DEFAULT_GROUP@@billing deregistered by admin from \S+", Ct);
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Config_publishes_deletes_and_refusals_each_log_one_line_with_the_caller()
     {
         var data = TestServer.NewDataDirectory();
