@@ -94,18 +94,10 @@ internal sealed class MeridianConfigHttp(
         throw new HttpRequestException($"No Meridian server answered ({string.Join("; ", failures!)}).");
     }
 
-    private static string Explain(Exception e)
-    {
-        for (var inner = e.InnerException; inner is not null; inner = inner.InnerException)
-        {
-            if (inner is System.Security.Authentication.AuthenticationException rejected)
-            {
-                return $"its TLS certificate is not trusted ({rejected.Message}); set Meridian:Tls:CaCertificatePath (or Meridian:Config:Tls:CaCertificatePath) to the CA that issued it";
-            }
-        }
-
-        return e.Message;
-    }
+    private static string Explain(Exception e) =>
+        ServerCertificateTrust.RejectionIn(e) is { } rejected
+            ? $"its TLS certificate is not trusted ({rejected.Message}); set Meridian:Tls:CaCertificatePath (or Meridian:Config:Tls:CaCertificatePath) to the CA that issued it"
+            : e.Message;
 
     private static async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {

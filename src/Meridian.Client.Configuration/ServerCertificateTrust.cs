@@ -29,6 +29,20 @@ internal static class ServerCertificateTrust
         return new SslClientAuthenticationOptions { CertificateChainPolicy = policy };
     }
 
+    /// <summary>The TLS failure behind a failed call, when the server's certificate was what failed; null otherwise.</summary>
+    public static System.Security.Authentication.AuthenticationException? RejectionIn(Exception? failure)
+    {
+        for (var inner = failure; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is System.Security.Authentication.AuthenticationException rejected)
+            {
+                return rejected;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>The certificates in a PEM file (one or more) or a DER file.</summary>
     public static X509Certificate2Collection LoadAuthorities(string path, string setting)
     {

@@ -369,19 +369,9 @@ internal sealed partial class MeridianConnection : BackgroundService
 
     private static TimeSpan AtLeastOneSecond(TimeSpan value) => value < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : value;
 
-    /// <summary>The TLS failure behind a failed connect, when the server's certificate was what failed.</summary>
-    private static System.Security.Authentication.AuthenticationException? CertificateRejection(Exception e)
-    {
-        for (Exception? inner = e; inner is not null; inner = inner is RpcException rpc ? rpc.Status.DebugException : inner.InnerException)
-        {
-            if (inner is System.Security.Authentication.AuthenticationException rejected)
-            {
-                return rejected;
-            }
-        }
-
-        return null;
-    }
+    /// <summary>The TLS failure behind a failed connect, when the server's certificate was what failed (gRPC keeps it as the status's exception).</summary>
+    private static System.Security.Authentication.AuthenticationException? CertificateRejection(Exception e) =>
+        ServerCertificateTrust.RejectionIn(e is RpcException rpc ? rpc.Status.DebugException : e);
 
     private static string Describe(Exception e) => e switch
     {

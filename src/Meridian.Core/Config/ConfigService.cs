@@ -63,14 +63,7 @@ public sealed partial class ConfigService(
     {
         try
         {
-            var before = configs.Get(key)?.Version;
-            var item = await StoreAsync(key, draft, caller, operation, cancellationToken);
-            if (item.Version != before)
-            {
-                LogChanged(operation, key, item.Version, caller.Name, caller.SourceAddress);
-            }
-
-            return item;
+            return await StoreAsync(key, draft, caller, operation, cancellationToken);
         }
         catch (MeridianException e) when (e is not StorageUnavailableException)
         {
@@ -126,6 +119,7 @@ public sealed partial class ConfigService(
                     new NamespaceExists(key.Namespace, $"Namespace '{key.Namespace}' does not exist (it was deleted meanwhile)."),
                     Unchanged(key)),
                 cancellationToken);
+            LogChanged(operation, key, committed.Item.Version, caller.Name, caller.SourceAddress);
             return committed.Item;
         }
     }

@@ -91,14 +91,11 @@ internal static class AuthEndpoints
             .WithSummary("Deletes a user (administrators only); the last administrator cannot be deleted.");
 
         auth.MapGet("/roles", (ClaimsPrincipal user, AuthDirectory directory) =>
-                directory.Roles(Caller.Of(user)).Select(r => new RoleResponse(r.Name, [.. r.Grants.Select(ToContract)])).ToList())
+                directory.Roles(Caller.Of(user)).Select(ToResponse).ToList())
             .WithSummary("Lists roles and their grants (administrators only).");
 
         auth.MapPut("/roles/{name}", async (string name, RoleRequest request, ClaimsPrincipal user, AuthDirectory directory, CancellationToken ct) =>
-            {
-                var role = await directory.PutRoleAsync(new RoleDefinition(name, Grants(request.Grants)), Caller.Of(user), ct);
-                return new RoleResponse(role.Name, [.. role.Grants.Select(ToContract)]);
-            })
+                ToResponse(await directory.PutRoleAsync(new RoleDefinition(name, Grants(request.Grants)), Caller.Of(user), ct)))
             .WithSummary("Creates or replaces a role: grants of read/write on services or configs, by namespace, group and name pattern.");
 
         auth.MapDelete("/roles/{name}", async (string name, ClaimsPrincipal user, AuthDirectory directory, CancellationToken ct) =>
@@ -125,6 +122,8 @@ internal static class AuthEndpoints
     }
 
     private static UserResponse ToResponse(UserAccount user) => new(user.Name, user.Roles, user.CreatedAt);
+
+    private static RoleResponse ToResponse(RoleDefinition role) => new(role.Name, [.. role.Grants.Select(ToContract)]);
 
     private static KeyResponse ToResponse(AccessKeyRecord key, string? secret = null) =>
         new(key.Id, key.Name, [.. key.Grants.Select(ToContract)], key.CreatedBy, key.CreatedAt, key.ExpiresAt, key.RevokedAt, key.LastUsedAt, secret);
