@@ -3,6 +3,42 @@
 set -uo pipefail
 cd "$(dirname "$0")"
 
+# What the tests need from Debian: PostgreSQL's binaries (the storage tests start servers of their own from them, so the
+# packaged cluster service is neither needed nor started) and nginx with its stream module (in front of a cluster).
+install_test_packages() {
+  local missing=() packages=(postgresql nginx libnginx-mod-stream) sudo=() created_policy=0 apt_log
+  compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
+  command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+  [ -f /usr/lib/nginx/modules/ngx_stream_module.so ] || missing+=(libnginx-mod-stream)
+  [ "${#missing[@]}" -eq 0 ] && return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+      sudo=(sudo -n)
+    else
+      echo "test.sh: ${missing[*]} missing and not root (nor password-less sudo): install ${packages[*]} (apt-get install ${packages[*]}); the tests that need them will fail" >&2
+      return 0
+    fi
+  fi
+  if ! command -v apt-get >/dev/null; then
+    echo "test.sh: ${missing[*]} missing and this is not Debian/Ubuntu (no apt-get): install PostgreSQL and nginx with its stream module yourself" >&2
+    return 0
+  fi
+  echo "test.sh: installing ${packages[*]} (missing: ${missing[*]})"
+  # Keep the packages from starting their services (a PostgreSQL cluster, nginx on port 80) while they install.
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' | "${sudo[@]}" tee /usr/sbin/policy-rc.d >/dev/null && "${sudo[@]}" chmod 755 /usr/sbin/policy-rc.d && created_policy=1
+  fi
+  apt_log=$(mktemp)
+  if ! { "${sudo[@]}" apt-get update -qq && "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${packages[@]}"; } >"$apt_log" 2>&1; then
+    cat "$apt_log" >&2
+    echo "test.sh: installing ${packages[*]} failed; the tests that need them will fail" >&2
+  fi
+  rm -f "$apt_log"
+  [ "$created_policy" -eq 1 ] && "${sudo[@]}" rm -f /usr/sbin/policy-rc.d
+  return 0
+}
+install_test_packages
+
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 

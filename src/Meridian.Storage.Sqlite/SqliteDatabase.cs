@@ -1,14 +1,19 @@
+using System.Data.Common;
+using Meridian.Storage.Relational;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
 namespace Meridian.Storage.Sqlite;
 
 /// <summary>
-/// Owns the database file: opens it in WAL mode, applies migrations, and serialises writes through one connection
-/// (SQLite has one writer at a time anyway; queuing here avoids busy retries). Reads open their own pooled connections.
+/// The SQLite engine: owns the database file, opens it in WAL mode, applies migrations, and serialises writes through
+/// one connection (SQLite has one writer at a time anyway; queuing here avoids busy retries). Reads open their own
+/// pooled connections.
 /// </summary>
-public sealed class SqliteDatabase : IAsyncDisposable
+public sealed class SqliteDatabase : IRelationalEngine, IAsyncDisposable
 {
+    private const int SqliteConstraint = 19;
+
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly string _connectionString;
     private readonly string _synchronous;
@@ -16,7 +21,7 @@ public sealed class SqliteDatabase : IAsyncDisposable
     private readonly SqliteWalSync? _walSync;
     private bool _soft;
     private SqliteConnection? _writer;
-    private SqliteStatements? _statements;
+    private Statements? _statements;
 
     public SqliteDatabase(IOptions<SqliteOptions> options)
     {
@@ -36,6 +41,17 @@ public sealed class SqliteDatabase : IAsyncDisposable
     }
 
     public string Path { get; }
+
+    public string Description => $"{Path} (SQLite, WAL)";
+
+    public string Greatest => "MAX";
+
+    /// <summary>One writer at a time holds the whole file, so a plain read inside the write transaction is enough.</summary>
+    public string ReadCounterForUpdate => "SELECT value FROM revision_counter";
+
+    public bool Shared => false;
+
+    public bool IsConstraintViolation(DbException exception) => exception is SqliteException { SqliteErrorCode: SqliteConstraint };
 
     private readonly SemaphoreSlim _initGate = new(1, 1);
     private volatile bool _initialized;
@@ -68,7 +84,7 @@ public sealed class SqliteDatabase : IAsyncDisposable
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
         _writer = new SqliteConnection(_connectionString);
         await _writer.OpenAsync(cancellationToken);
-        _statements = new SqliteStatements(_writer);
+        _statements = new Statements(_writer);
         await ExecuteAsync(_writer, $"PRAGMA journal_mode=WAL; PRAGMA synchronous={_synchronous}; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;", cancellationToken);
         await ExecuteAsync(_writer, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL);", cancellationToken);
 
@@ -96,8 +112,8 @@ public sealed class SqliteDatabase : IAsyncDisposable
                 step.Transaction = tx;
                 step.CommandText = sql;
                 await step.ExecuteNonQueryAsync(cancellationToken);
-                step.CommandText = "INSERT INTO schema_migrations (version, applied_at) VALUES ($v, datetime('now'))";
-                step.Parameters.AddWithValue("$v", version);
+                step.CommandText = "INSERT INTO schema_migrations (version, applied_at) VALUES (@v, datetime('now'))";
+                step.Parameters.AddWithValue("@v", version);
                 await step.ExecuteNonQueryAsync(cancellationToken);
             }
 
@@ -105,27 +121,16 @@ public sealed class SqliteDatabase : IAsyncDisposable
         }
     }
 
-    /// <summary>Runs <paramref name="work"/> on the writer connection, alone. When it returns without throwing, its commit is durable.</summary>
-    public async Task<T> WriteAsync<T>(Func<SqliteConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
-    {
-        var result = await WriteStatementsAsync((statements, ct) => work(statements.Connection, ct), cancellationToken);
-        await SyncAsync(soft: false);
-        return result;
-    }
-
     /// <summary>
     /// Completes once every commit made before the call is durable, as <see cref="SqliteOptions.Synchronous"/> (or, for a
     /// <paramref name="soft"/> commit, <see cref="SqliteOptions.EphemeralSynchronous"/>) asks: at once when the commit itself
     /// was synchronous, after an fsync of the WAL when commits are pipelined.
     /// </summary>
-    internal Task SyncAsync(bool soft) =>
+    public Task SyncAsync(bool soft) =>
         _walSync is null || (soft && _ephemeralSynchronous == "NORMAL") ? Task.CompletedTask : _walSync.SyncAsync();
 
-    /// <summary>
-    /// Runs <paramref name="work"/> alone with the writer connection's prepared statements. It begins and ends its own
-    /// transaction and sets <see cref="SqliteStatements.Transaction"/> for it.
-    /// </summary>
-    internal async Task<T> WriteStatementsAsync<T>(Func<SqliteStatements, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    /// <summary>Runs <paramref name="work"/> alone with the writer connection's prepared statements.</summary>
+    public async Task<T> WriteAsync<T>(Func<Statements, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
         await EnsureInitializedAsync(cancellationToken);
         await _writeGate.WaitAsync(cancellationToken);
@@ -141,48 +146,27 @@ public sealed class SqliteDatabase : IAsyncDisposable
     }
 
     /// <summary>
-    /// Sets the writer's <c>synchronous</c> for the next commit: the ephemeral setting for a batch of soft changes only,
-    /// the durable one otherwise. Call outside a transaction, from inside a write.
+    /// Sets the writer's <c>synchronous</c> for the commit (the ephemeral setting for a soft one, the durable one
+    /// otherwise), then begins the transaction.
     /// </summary>
-    internal async Task UseSoftCommitsAsync(bool soft, CancellationToken cancellationToken)
+    public async Task<DbTransaction> BeginAsync(Statements statements, bool soft, CancellationToken cancellationToken)
     {
         // Pipelined commits are all NORMAL; what differs is whether SyncAsync waits for an fsync.
-        if (soft == _soft || _synchronous == _ephemeralSynchronous || _walSync is not null)
+        if (soft != _soft && _synchronous != _ephemeralSynchronous && _walSync is null)
         {
-            return;
+            await ExecuteAsync(_writer!, $"PRAGMA synchronous={(soft ? _ephemeralSynchronous : _synchronous)}", cancellationToken);
+            _soft = soft;
         }
 
-        await ExecuteAsync(_writer!, $"PRAGMA synchronous={(soft ? _ephemeralSynchronous : _synchronous)}", cancellationToken);
-        _soft = soft;
+        var tx = await statements.Connection.BeginTransactionAsync(cancellationToken);
+        statements.Transaction = tx;
+        return tx;
     }
 
-    /// <summary>
-    /// Runs a DELETE of rows older than <paramref name="cutoff"/>, at most <paramref name="batch"/> per write transaction,
-    /// until one removes fewer: old rows go without ever holding writes up behind one long delete. <paramref name="sql"/>
-    /// takes <c>$cutoff</c> (Unix milliseconds) and <c>$batch</c>. Returns how many rows went.
-    /// </summary>
-    internal async Task<int> DeleteInBatchesAsync(string sql, DateTimeOffset cutoff, int batch, CancellationToken cancellationToken)
-    {
-        var total = 0;
-        while (true)
-        {
-            var removed = await WriteAsync(
-                async (connection, ct) =>
-                {
-                    await using var command = connection.CreateCommand();
-                    command.CommandText = sql;
-                    command.Parameters.AddWithValue("$cutoff", cutoff.ToUnixTimeMilliseconds());
-                    command.Parameters.AddWithValue("$batch", batch);
-                    return await command.ExecuteNonQueryAsync(ct);
-                },
-                cancellationToken);
-            total += removed;
-            if (removed < batch)
-            {
-                return total;
-            }
-        }
-    }
+    /// <summary>A single node has nobody to tell.</summary>
+    public Task AnnounceAsync(Statements statements, long revision, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    async Task<DbConnection> IRelationalEngine.OpenReadAsync(CancellationToken cancellationToken) => await OpenReadAsync(cancellationToken);
 
     public async Task<SqliteConnection> OpenReadAsync(CancellationToken cancellationToken)
     {

@@ -1,6 +1,4 @@
-using Meridian.Persistence;
 using Meridian.Storage.Sqlite;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -10,18 +8,22 @@ public static class SqliteServiceCollectionExtensions
     public static IServiceCollection AddMeridianSqlite(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
+        services.AddMeridianSqliteOptions();
+        return services.AddMeridianRelationalStore<SqliteDatabase>("sqlite");
+    }
+
+    /// <summary>
+    /// Binds and validates <c>Meridian:Storage:Sqlite</c>, which also names the node's data folder (its generated admin
+    /// password, its caches) whichever database holds the data.
+    /// </summary>
+    public static IServiceCollection AddMeridianSqliteOptions(this IServiceCollection services)
+    {
         services.AddOptions<SqliteOptions>()
             .BindConfiguration(SqliteOptions.SectionName)
             .Validate(o => o.Synchronous.ToUpperInvariant() is "FULL" or "NORMAL" or "EXTRA", "Meridian:Storage:Sqlite:Synchronous must be FULL, NORMAL or EXTRA.")
             .Validate(o => o.EphemeralSynchronous.ToUpperInvariant() is "FULL" or "NORMAL" or "EXTRA", "Meridian:Storage:Sqlite:EphemeralSynchronous must be FULL, NORMAL or EXTRA.")
             .Validate(o => !string.IsNullOrWhiteSpace(o.DataDirectory) && !string.IsNullOrWhiteSpace(o.FileName), "Meridian:Storage:Sqlite:DataDirectory and FileName must not be empty.")
             .ValidateOnStart();
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<SqliteDatabase>();
-        services.TryAddSingleton<IChangeStore, SqliteChangeStore>();
-        services.TryAddSingleton<IConfigHistoryStore, SqliteConfigHistoryStore>();
-        services.TryAddSingleton<IAuthStore, SqliteAuthStore>();
-        services.AddHealthChecks().AddCheck<SqliteHealthCheck>("sqlite", tags: ["ready"]);
         return services;
     }
 }

@@ -13,29 +13,42 @@ namespace Meridian.Changes;
 /// fsync per batch). A committed batch goes to the apply loop, which waits until the store says it is durable, applies
 /// each change, in revision order, to every projection and to the <see cref="Window"/>, and only then answers the
 /// callers; meanwhile the writer already commits the next batch, so the fsync of one batch overlaps the next.
-/// Start-up applies the stored state through the same <see cref="Apply"/>.
+/// Start-up applies the stored state through the same <see cref="Apply"/>, and so do changes other nodes commit to a
+/// shared store: an <see cref="IChangeFeed"/> says when to look, and the apply loop reads the log after the revision it
+/// applied, before anything newer of its own, so memory follows the store's revision order whoever wrote.
 /// </summary>
 public sealed partial class ChangeLog : IHostedService
 {
     private readonly IChangeStore _store;
     private readonly IChangeProjection[] _projections;
+    private readonly IChangeFeed[] _feeds;
     private readonly TimeProvider _time;
     private readonly ChangeLogOptions _options;
     private readonly ILogger<ChangeLog> _logger;
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
 
-    /// <summary>Committed batches waiting to be durable and applied, in commit order; a few at most, so memory stays close behind the store.</summary>
-    private readonly Channel<Committed> _committed = Channel.CreateBounded<Committed>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
+    /// <summary>
+    /// Committed batches waiting to be durable and applied, in commit order, and requests to catch up with the store; a
+    /// few at most, so memory stays close behind the store.
+    /// </summary>
+    private readonly Channel<Committed> _committed = Channel.CreateBounded<Committed>(new BoundedChannelOptions(4) { SingleReader = true });
+    private readonly CancellationTokenSource _stopping = new();
     private Task? _writer;
     private Task? _applier;
+    private Task? _follower;
+    private int _catchUpQueued;
+
+    /// <summary>Not a batch: asks the apply loop to read what the store has after memory's revision.</summary>
+    private readonly Committed _catchUp = new([], [], Task.CompletedTask);
     private long _revision;
     private int _queued;
 
-    public ChangeLog(IChangeStore store, IEnumerable<IChangeProjection> projections, TimeProvider time, IOptions<ChangeLogOptions> options,
-        ILogger<ChangeLog> logger)
+    public ChangeLog(IChangeStore store, IEnumerable<IChangeProjection> projections, IEnumerable<IChangeFeed> feeds, TimeProvider time,
+        IOptions<ChangeLogOptions> options, ILogger<ChangeLog> logger)
     {
         _store = store;
         _projections = [.. projections];
+        _feeds = [.. feeds];
         _time = time;
         _options = options.Value;
         _logger = logger;
@@ -83,12 +96,25 @@ public sealed partial class ChangeLog : IHostedService
         LogLoaded(state.State.Count, state.Revision, state.Tail.Count);
         _writer = Task.Run(WriteLoopAsync, CancellationToken.None);
         _applier = Task.Run(ApplyLoopAsync, CancellationToken.None);
+        if (_feeds.Length > 0)
+        {
+            _follower = Task.Run(() => FollowAsync(_stopping.Token), CancellationToken.None);
+
+            // Whatever other nodes committed between the load and the feed's first word.
+            RequestCatchUp();
+        }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         // Writes already queued are still committed and answered; later ones are refused.
         _queue.Writer.TryComplete();
+        await _stopping.CancelAsync();
+        if (_follower is not null)
+        {
+            await _follower.WaitAsync(cancellationToken);
+        }
+
         if (_writer is not null)
         {
             await _writer.WaitAsync(cancellationToken);
@@ -156,11 +182,111 @@ public sealed partial class ChangeLog : IHostedService
         await _committed.Writer.WriteAsync(new Committed(batch, outcomes, durable));
     }
 
+    /// <summary>Turns the feed's word that the store moved into catch-up requests for the apply loop (at most one waiting).</summary>
+    private async Task FollowAsync(CancellationToken stopping)
+    {
+        try
+        {
+            await Task.WhenAll(_feeds.Select(feed => FollowOneAsync(feed, stopping)));
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task FollowOneAsync(IChangeFeed feed, CancellationToken stopping)
+    {
+        await foreach (var revision in feed.WatchAsync(stopping))
+        {
+            if (revision == 0 || revision > Revision)
+            {
+                RequestCatchUp();
+            }
+        }
+    }
+
+    private void RequestCatchUp()
+    {
+        if (Interlocked.Exchange(ref _catchUpQueued, 1) == 0 && !_committed.Writer.TryWrite(_catchUp))
+        {
+            // The apply loop has batches queued; the catch-up goes in behind them (it is the same read either way).
+            _ = WriteCatchUpAsync();
+        }
+    }
+
+    private async Task WriteCatchUpAsync()
+    {
+        try
+        {
+            await _committed.Writer.WriteAsync(_catchUp);
+        }
+        catch (ChannelClosedException)
+        {
+        }
+    }
+
+    /// <summary>
+    /// Applies, in revision order, what the store holds after the revision memory is at and up to <paramref name="until"/>
+    /// (everything, when it is <see cref="long.MaxValue"/>): other nodes' changes, and this node's own when the read
+    /// comes first. Returns false when the store could not be read.
+    /// </summary>
+    private async Task<bool> CatchUpAsync(long until)
+    {
+        try
+        {
+            while (Revision < until)
+            {
+                var changes = await _store.ReadAfterAsync(Revision, CatchUpPage, CancellationToken.None);
+                foreach (var change in changes)
+                {
+                    if (change.Revision > until)
+                    {
+                        return true;
+                    }
+
+                    Apply(change, recordInWindow: true);
+                }
+
+                if (changes.Count < CatchUpPage)
+                {
+                    return true;
+                }
+            }
+
+            return true;
+        }
+        catch (Exception e)
+        {
+            LogCatchUpFailed(e, Revision);
+            return false;
+        }
+    }
+
+    private const int CatchUpPage = 1000;
+
     /// <summary>Applies committed batches in commit order, each once it is durable, then answers its callers.</summary>
     private async Task ApplyLoopAsync()
     {
-        await foreach (var (batch, outcomes, durable) in _committed.Reader.ReadAllAsync())
+        await foreach (var committed in _committed.Reader.ReadAllAsync())
         {
+            if (ReferenceEquals(committed, _catchUp))
+            {
+                Volatile.Write(ref _catchUpQueued, 0);
+                await CatchUpAsync(long.MaxValue);
+                continue;
+            }
+
+            var (batch, outcomes, durable) = committed;
+            if (_feeds.Length > 0 && FirstRevision(outcomes) is { } first && first > Revision + 1)
+            {
+                // Other nodes committed in between: their changes go first, so memory keeps the store's order. The
+                // store has just taken a commit, so a failed read is retried before this batch is applied anyway.
+                for (var attempt = 1; !await CatchUpAsync(first - 1) && attempt < 3; attempt++)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(200), _time);
+                }
+            }
+
             Exception? notDurable = null;
             try
             {
@@ -176,7 +302,8 @@ public sealed partial class ChangeLog : IHostedService
 
             for (var i = 0; i < batch.Count; i++)
             {
-                if (outcomes[i].Committed is { } change)
+                // A catch-up may have applied this node's own change already, read back from the store.
+                if (outcomes[i].Committed is { } change && change.Revision > Revision)
                 {
                     Apply(change, recordInWindow: true);
                 }
@@ -222,6 +349,19 @@ public sealed partial class ChangeLog : IHostedService
         }
     }
 
+    private static long? FirstRevision(IReadOnlyList<CommitOutcome> outcomes)
+    {
+        foreach (var outcome in outcomes)
+        {
+            if (outcome.Committed is { } change)
+            {
+                return change.Revision;
+            }
+        }
+
+        return null;
+    }
+
     private sealed record Committed(List<Pending> Batch, IReadOnlyList<CommitOutcome> Outcomes, Task Durable);
 
     private sealed class Pending(ChangeRequest request)
@@ -239,6 +379,9 @@ public sealed partial class ChangeLog : IHostedService
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "A committed batch of {Count} write(s) could not be made durable (fsync failed); its callers were told, and it may not survive a power loss. Check the disk")]
     private partial void LogNotDurable(Exception exception, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read the changes after revision {Revision} from the store; the next notification or poll tries again")]
+    private partial void LogCatchUpFailed(Exception exception, long revision);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "Applying {Change} at revision {Revision} to {Projection} failed; memory may now differ from the store until a restart. Report this with the exception")]
     private partial void LogApplyFailed(Exception exception, string change, long revision, string projection);

@@ -35,7 +35,7 @@ public static partial class MeridianServer
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
 
         var services = builder.Services;
-        services.AddMeridianSqlite();
+        services.AddMeridianStorage(builder.Configuration);
         services.AddMeridianRegistry();
         services.AddMeridianConfig();
         services.AddMeridianAuthorization();
@@ -102,16 +102,15 @@ public static partial class MeridianServer
             addresses = [.. addresses.Where(a => !a.EndsWith($":{grpc.Port}", StringComparison.Ordinal))];
         }
 
-        var sqlite = app.Services.GetRequiredService<IOptions<SqliteOptions>>().Value;
-        LogData(logger, sqlite.DatabasePath);
+        LogData(logger, StorageHosting.Describe(app.Services));
         foreach (var address in addresses)
         {
             LogListening(logger, address, address.TrimEnd('/') + "/docs");
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Meridian data lives in {Path} (SQLite, WAL)")]
-    private static partial void LogData(ILogger logger, string path);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Meridian data lives in {Store}")]
+    private static partial void LogData(ILogger logger, string store);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Meridian client connections (gRPC, HTTP/2) on {EndPoint} ({Transport})")]
     private static partial void LogGrpc(ILogger logger, string endPoint, string transport);

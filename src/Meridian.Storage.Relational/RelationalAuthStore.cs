@@ -3,16 +3,16 @@ using System.Text.Json;
 using Meridian.Auth;
 using Meridian.Persistence;
 using Meridian.Validation;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
-namespace Meridian.Storage.Sqlite;
+namespace Meridian.Storage.Relational;
 
 /// <summary>Users, roles, access keys and the install's secrets in the <c>auth_*</c> tables; each write is one durable transaction.</summary>
-internal sealed class SqliteAuthStore(SqliteDatabase database) : IAuthStore
+internal sealed class RelationalAuthStore(IRelationalEngine engine) : IAuthStore
 {
     public async Task<AuthState> LoadAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenReadAsync(cancellationToken);
+        await using var connection = await engine.OpenReadAsync(cancellationToken);
         var users = await ReadAllAsync(connection, "SELECT name, password_hash, roles, created_at FROM auth_users",
             row => new UserAccount(row.GetString(0), row.GetString(1), Strings(row.GetString(2)), Time(row.GetInt64(3))), cancellationToken);
         var roles = await ReadAllAsync(connection, "SELECT name, grants FROM auth_roles",
@@ -27,49 +27,49 @@ internal sealed class SqliteAuthStore(SqliteDatabase database) : IAuthStore
 
     public Task SaveUserAsync(UserAccount user, CancellationToken cancellationToken) =>
         ExecuteAsync(
-            "INSERT INTO auth_users (name, password_hash, roles, created_at) VALUES ($name, $hash, $roles, $created) " +
+            "INSERT INTO auth_users (name, password_hash, roles, created_at) VALUES (@name, @hash, @roles, @created) " +
             "ON CONFLICT (name) DO UPDATE SET password_hash = excluded.password_hash, roles = excluded.roles",
             p =>
             {
-                p.AddWithValue("$name", user.Name);
-                p.AddWithValue("$hash", user.PasswordHash);
-                p.AddWithValue("$roles", JsonSerializer.Serialize(user.Roles, SqliteJson.Options));
-                p.AddWithValue("$created", user.CreatedAt.ToUnixTimeMilliseconds());
+                p.Bind("@name", user.Name);
+                p.Bind("@hash", user.PasswordHash);
+                p.Bind("@roles", JsonSerializer.Serialize(user.Roles, StoredJson.Options));
+                p.Bind("@created", user.CreatedAt.ToUnixTimeMilliseconds());
             },
             cancellationToken);
 
     public Task DeleteUserAsync(string name, CancellationToken cancellationToken) =>
-        ExecuteAsync("DELETE FROM auth_users WHERE name = $name", p => p.AddWithValue("$name", name), cancellationToken);
+        ExecuteAsync("DELETE FROM auth_users WHERE name = @name", p => p.Bind("@name", name), cancellationToken);
 
     public Task SaveRoleAsync(RoleDefinition role, CancellationToken cancellationToken) =>
         ExecuteAsync(
-            "INSERT INTO auth_roles (name, grants) VALUES ($name, $grants) ON CONFLICT (name) DO UPDATE SET grants = excluded.grants",
+            "INSERT INTO auth_roles (name, grants) VALUES (@name, @grants) ON CONFLICT (name) DO UPDATE SET grants = excluded.grants",
             p =>
             {
-                p.AddWithValue("$name", role.Name);
-                p.AddWithValue("$grants", JsonSerializer.Serialize(role.Grants, SqliteJson.Options));
+                p.Bind("@name", role.Name);
+                p.Bind("@grants", JsonSerializer.Serialize(role.Grants, StoredJson.Options));
             },
             cancellationToken);
 
     public Task DeleteRoleAsync(string name, CancellationToken cancellationToken) =>
-        ExecuteAsync("DELETE FROM auth_roles WHERE name = $name", p => p.AddWithValue("$name", name), cancellationToken);
+        ExecuteAsync("DELETE FROM auth_roles WHERE name = @name", p => p.Bind("@name", name), cancellationToken);
 
     public Task SaveKeyAsync(AccessKeyRecord key, CancellationToken cancellationToken) =>
         ExecuteAsync(
             "INSERT INTO auth_keys (id, name, secret_hash, grants, created_by, created_at, expires_at, revoked_at, last_used_at) " +
-            "VALUES ($id, $name, $hash, $grants, $by, $created, $expires, $revoked, $used) " +
+            "VALUES (@id, @name, @hash, @grants, @by, @created, @expires, @revoked, @used) " +
             "ON CONFLICT (id) DO UPDATE SET revoked_at = excluded.revoked_at, last_used_at = excluded.last_used_at",
             p =>
             {
-                p.AddWithValue("$id", key.Id);
-                p.AddWithValue("$name", key.Name);
-                p.AddWithValue("$hash", key.SecretHash);
-                p.AddWithValue("$grants", JsonSerializer.Serialize(key.Grants, SqliteJson.Options));
-                p.AddWithValue("$by", key.CreatedBy);
-                p.AddWithValue("$created", key.CreatedAt.ToUnixTimeMilliseconds());
-                p.AddWithValue("$expires", (object?)key.ExpiresAt?.ToUnixTimeMilliseconds() ?? DBNull.Value);
-                p.AddWithValue("$revoked", (object?)key.RevokedAt?.ToUnixTimeMilliseconds() ?? DBNull.Value);
-                p.AddWithValue("$used", (object?)key.LastUsedAt?.ToUnixTimeMilliseconds() ?? DBNull.Value);
+                p.Bind("@id", key.Id);
+                p.Bind("@name", key.Name);
+                p.Bind("@hash", key.SecretHash);
+                p.Bind("@grants", JsonSerializer.Serialize(key.Grants, StoredJson.Options));
+                p.Bind("@by", key.CreatedBy);
+                p.Bind("@created", key.CreatedAt.ToUnixTimeMilliseconds());
+                p.Bind("@expires", key.ExpiresAt?.ToUnixTimeMilliseconds());
+                p.Bind("@revoked", key.RevokedAt?.ToUnixTimeMilliseconds());
+                p.Bind("@used", key.LastUsedAt?.ToUnixTimeMilliseconds());
             },
             cancellationToken);
 
@@ -78,11 +78,11 @@ internal sealed class SqliteAuthStore(SqliteDatabase database) : IAuthStore
         foreach (var (id, at) in uses)
         {
             await ExecuteAsync(
-                "UPDATE auth_keys SET last_used_at = MAX(COALESCE(last_used_at, 0), $at) WHERE id = $id",
+                $"UPDATE auth_keys SET last_used_at = {engine.Greatest}(COALESCE(last_used_at, 0), @at) WHERE id = @id",
                 p =>
                 {
-                    p.AddWithValue("$id", id);
-                    p.AddWithValue("$at", at.ToUnixTimeMilliseconds());
+                    p.Bind("@id", id);
+                    p.Bind("@at", at.ToUnixTimeMilliseconds());
                 },
                 cancellationToken);
         }
@@ -91,42 +91,46 @@ internal sealed class SqliteAuthStore(SqliteDatabase database) : IAuthStore
     public async Task<byte[]> GetOrAddSecretAsync(string name, byte[] candidate, CancellationToken cancellationToken)
     {
         await ExecuteAsync(
-            "INSERT INTO auth_secrets (name, value) VALUES ($name, $value) ON CONFLICT (name) DO NOTHING",
+            "INSERT INTO auth_secrets (name, value) VALUES (@name, @value) ON CONFLICT (name) DO NOTHING",
             p =>
             {
-                p.AddWithValue("$name", name);
-                p.AddWithValue("$value", candidate);
+                p.Bind("@name", name);
+                p.Bind("@value", candidate);
             },
             cancellationToken);
-        await using var connection = await database.OpenReadAsync(cancellationToken);
+        await using var connection = await engine.OpenReadAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT value FROM auth_secrets WHERE name = $name";
-        command.Parameters.AddWithValue("$name", name);
+        command.CommandText = "SELECT value FROM auth_secrets WHERE name = @name";
+        command.Bind("@name", name);
         return (byte[])(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    private async Task ExecuteAsync(string sql, Action<SqliteParameterCollection> bind, CancellationToken cancellationToken)
+    private async Task ExecuteAsync(string sql, Action<DbCommand> bind, CancellationToken cancellationToken)
     {
         try
         {
-            await database.WriteAsync(
-                async (connection, ct) =>
+            await engine.WriteAsync(
+                async (statements, ct) =>
                 {
-                    await database.UseSoftCommitsAsync(false, ct);
-                    await using var command = connection.CreateCommand();
+                    await using var tx = await engine.BeginAsync(statements, soft: false, ct);
+                    await using var command = statements.Connection.CreateCommand();
+                    command.Transaction = tx;
                     command.CommandText = sql;
-                    bind(command.Parameters);
-                    return await command.ExecuteNonQueryAsync(ct);
+                    bind(command);
+                    var rows = await command.ExecuteNonQueryAsync(ct);
+                    await tx.CommitAsync(ct);
+                    return rows;
                 },
                 cancellationToken);
+            await engine.SyncAsync(soft: false);
         }
-        catch (SqliteException e)
+        catch (DbException e)
         {
             throw new StorageUnavailableException($"The store could not save the change ({e.Message}); try again.", e);
         }
     }
 
-    private static async Task<List<T>> ReadAllAsync<T>(SqliteConnection connection, string sql, Func<SqliteDataReader, T> map, CancellationToken cancellationToken)
+    private static async Task<List<T>> ReadAllAsync<T>(DbConnection connection, string sql, Func<DbDataReader, T> map, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
@@ -140,11 +144,11 @@ internal sealed class SqliteAuthStore(SqliteDatabase database) : IAuthStore
         return items;
     }
 
-    private static ImmutableArray<string> Strings(string json) => JsonSerializer.Deserialize<ImmutableArray<string>>(json, SqliteJson.Options);
+    private static ImmutableArray<string> Strings(string json) => JsonSerializer.Deserialize<ImmutableArray<string>>(json, StoredJson.Options);
 
-    private static ImmutableArray<Grant> Grants(string json) => JsonSerializer.Deserialize<ImmutableArray<Grant>>(json, SqliteJson.Options);
+    private static ImmutableArray<Grant> Grants(string json) => JsonSerializer.Deserialize<ImmutableArray<Grant>>(json, StoredJson.Options);
 
     private static DateTimeOffset Time(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
 
-    private static DateTimeOffset? OptionalTime(SqliteDataReader row, int ordinal) => row.IsDBNull(ordinal) ? null : Time(row.GetInt64(ordinal));
+    private static DateTimeOffset? OptionalTime(DbDataReader row, int ordinal) => row.IsDBNull(ordinal) ? null : Time(row.GetInt64(ordinal));
 }

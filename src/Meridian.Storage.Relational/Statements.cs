@@ -1,21 +1,22 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
-namespace Meridian.Storage.Sqlite;
+namespace Meridian.Storage.Relational;
 
 /// <summary>
-/// The writer connection's commands, prepared once per statement text for the life of the connection and reused by
-/// every change of every batch: a write costs its bindings and steps, not a parse.
+/// A write connection's commands, made once per statement text and reused by every change of every batch on that
+/// connection: a write costs its bindings and steps, not a parse (SQLite prepares a command once; PostgreSQL's driver
+/// prepares repeated texts on the server).
 /// </summary>
-internal sealed class SqliteStatements(SqliteConnection connection) : IAsyncDisposable
+public sealed class Statements(DbConnection connection) : IAsyncDisposable
 {
-    private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DbCommand> _commands = new(StringComparer.Ordinal);
 
-    public SqliteConnection Connection => connection;
+    public DbConnection Connection => connection;
 
-    /// <summary>The transaction the commands run in; set by whoever begins one on the writer connection.</summary>
-    public SqliteTransaction? Transaction { get; set; }
+    /// <summary>The transaction the commands run in; set by whoever begins one on this connection.</summary>
+    public DbTransaction? Transaction { get; set; }
 
-    public SqliteCommand Get(string sql, params ReadOnlySpan<(string Name, object? Value)> parameters)
+    public DbCommand Get(string sql, params ReadOnlySpan<(string Name, object? Value)> parameters)
     {
         if (!_commands.TryGetValue(sql, out var command))
         {
@@ -31,7 +32,9 @@ internal sealed class SqliteStatements(SqliteConnection connection) : IAsyncDisp
             bound.Clear();
             foreach (var (name, _) in parameters)
             {
-                bound.Add(new SqliteParameter { ParameterName = name });
+                var parameter = command.CreateParameter();
+                parameter.ParameterName = name;
+                bound.Add(parameter);
             }
         }
 
@@ -44,7 +47,7 @@ internal sealed class SqliteStatements(SqliteConnection connection) : IAsyncDisp
         return command;
     }
 
-    private static bool SameNames(SqliteParameterCollection bound, ReadOnlySpan<(string Name, object? Value)> parameters)
+    private static bool SameNames(DbParameterCollection bound, ReadOnlySpan<(string Name, object? Value)> parameters)
     {
         if (bound.Count != parameters.Length)
         {
@@ -65,7 +68,7 @@ internal sealed class SqliteStatements(SqliteConnection connection) : IAsyncDisp
     public Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params ReadOnlySpan<(string Name, object? Value)> parameters) =>
         Get(sql, parameters).ExecuteNonQueryAsync(cancellationToken);
 
-    /// <summary>The first column of the first row as a number; 0 when there is no row or it is NULL.</summary>
+    /// <summary>The first column of the first row as a number (a boolean as 0 or 1); 0 when there is no row or it is NULL.</summary>
     public Task<long> ScalarAsync(string sql, CancellationToken cancellationToken, params ReadOnlySpan<(string Name, object? Value)> parameters) =>
         ToLong(Get(sql, parameters).ExecuteScalarAsync(cancellationToken));
 
@@ -78,5 +81,7 @@ internal sealed class SqliteStatements(SqliteConnection connection) : IAsyncDisp
         {
             await command.DisposeAsync();
         }
+
+        _commands.Clear();
     }
 }

@@ -1,12 +1,12 @@
 using Meridian.Changes;
 
-namespace Meridian.Storage.Sqlite;
+namespace Meridian.Storage.Relational;
 
 /// <summary>
 /// The SQL texts a batch uses whose shape depends on its size (a revision query over n keys), built once and kept with
 /// their parameter names, so the writer connection's prepared statements are reused.
 /// </summary>
-internal sealed class SqliteBatchQueries
+internal sealed class BatchQueries
 {
     private readonly Dictionary<(EntityKind, int), (string Sql, string[] Names)> _revisionQueries = [];
     private readonly Lock _gate = new();
@@ -34,7 +34,7 @@ internal sealed class SqliteBatchQueries
                 var row = new string[columns.Length];
                 for (var c = 0; c < columns.Length; c++)
                 {
-                    row[c] = names[i * columns.Length + c] = $"$k{i}_{c}";
+                    row[c] = names[i * columns.Length + c] = $"@k{i}_{c}";
                 }
 
                 tuples.Add(columns.Length == 1 ? row[0] : "(" + string.Join(", ", row) + ")");

@@ -1,10 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Meridian.Storage.Sqlite;
+namespace Meridian.Storage.Relational;
 
 /// <summary>How stored documents (service settings, instances) are written into their JSON columns.</summary>
-internal static class SqliteJson
+internal static class StoredJson
 {
     public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {

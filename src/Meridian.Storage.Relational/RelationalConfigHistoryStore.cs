@@ -1,12 +1,12 @@
 using System.Text.Json;
 using Meridian.Config;
 using Meridian.Persistence;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
-namespace Meridian.Storage.Sqlite;
+namespace Meridian.Storage.Relational;
 
 /// <summary>Reads <c>config_history</c>, which the change store writes with every config change; times are Unix milliseconds (UTC).</summary>
-internal sealed class SqliteConfigHistoryStore(SqliteDatabase database) : IConfigHistoryStore
+internal sealed class RelationalConfigHistoryStore(IRelationalEngine engine) : IConfigHistoryStore
 {
     /// <summary>Rows removed per write transaction while purging, so publishes are never queued behind one long delete.</summary>
     private const int PurgeBatch = 1000;
@@ -15,18 +15,18 @@ internal sealed class SqliteConfigHistoryStore(SqliteDatabase database) : IConfi
 
     public async Task<ConfigHistoryPage> ListHistoryAsync(ConfigKey key, int offset, int limit, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenReadAsync(cancellationToken);
+        await using var connection = await engine.OpenReadAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText =
-            "SELECT COUNT(*) FROM config_history WHERE namespace = $ns AND grp = $grp AND data_id = $dataId; " +
-            $"SELECT {HistoryColumns} FROM config_history WHERE namespace = $ns AND grp = $grp AND data_id = $dataId " +
-            "ORDER BY version DESC LIMIT $limit OFFSET $offset";
-        BindKey(command.Parameters, key);
-        command.Parameters.AddWithValue("$limit", limit);
-        command.Parameters.AddWithValue("$offset", offset);
+            "SELECT COUNT(*) FROM config_history WHERE namespace = @ns AND grp = @grp AND data_id = @dataId; " +
+            $"SELECT {HistoryColumns} FROM config_history WHERE namespace = @ns AND grp = @grp AND data_id = @dataId " +
+            "ORDER BY version DESC LIMIT @limit OFFSET @offset";
+        BindKey(command, key);
+        command.Bind("@limit", limit);
+        command.Bind("@offset", offset);
         await using var row = await command.ExecuteReaderAsync(cancellationToken);
         await row.ReadAsync(cancellationToken);
-        var total = row.GetInt32(0);
+        var total = checked((int)row.GetInt64(0));
         await row.NextResultAsync(cancellationToken);
         var items = new List<ConfigHistoryEntry>();
         while (await row.ReadAsync(cancellationToken))
@@ -39,13 +39,13 @@ internal sealed class SqliteConfigHistoryStore(SqliteDatabase database) : IConfi
 
     public async Task<ConfigHistoryRecord?> GetHistoryAsync(ConfigKey key, long version, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenReadAsync(cancellationToken);
+        await using var connection = await engine.OpenReadAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText =
             $"SELECT {HistoryColumns}, content, app_name, tags, description FROM config_history " +
-            "WHERE namespace = $ns AND grp = $grp AND data_id = $dataId AND version = $version";
-        BindKey(command.Parameters, key);
-        command.Parameters.AddWithValue("$version", version);
+            "WHERE namespace = @ns AND grp = @grp AND data_id = @dataId AND version = @version";
+        BindKey(command, key);
+        command.Bind("@version", version);
         await using var row = await command.ExecuteReaderAsync(cancellationToken);
         return await row.ReadAsync(cancellationToken)
             ? new ConfigHistoryRecord(ReadEntry(key, row), row.GetString(7), row.GetString(8), ReadTags(row.GetString(9)), row.GetString(10))
@@ -53,34 +53,34 @@ internal sealed class SqliteConfigHistoryStore(SqliteDatabase database) : IConfi
     }
 
     public Task<int> PurgeHistoryAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) =>
-        database.DeleteInBatchesAsync(
-            "DELETE FROM config_history WHERE id IN (SELECT id FROM config_history WHERE changed_at < $cutoff LIMIT $batch)",
+        RelationalDeletes.InBatchesAsync(engine,
+            "DELETE FROM config_history WHERE id IN (SELECT id FROM config_history WHERE changed_at < @cutoff LIMIT @batch)",
             cutoff, PurgeBatch, cancellationToken);
 
-    internal static Task AppendHistoryAsync(SqliteStatements statements, ConfigItem item, ConfigHistoryEntry change, CancellationToken cancellationToken) =>
+    internal static Task AppendHistoryAsync(Statements statements, ConfigItem item, ConfigHistoryEntry change, CancellationToken cancellationToken) =>
         statements.ExecuteAsync(
             "INSERT INTO config_history (namespace, grp, data_id, version, op, content, md5, type, app_name, tags, description, who, source_address, changed_at) " +
-            "VALUES ($ns, $grp, $dataId, $version, $op, $content, $md5, $type, $appName, $tags, $description, $who, $source, $changedAt)",
+            "VALUES (@ns, @grp, @dataId, @version, @op, @content, @md5, @type, @appName, @tags, @description, @who, @source, @changedAt)",
             cancellationToken,
-            ("$ns", change.Key.Namespace), ("$grp", change.Key.Group), ("$dataId", change.Key.DataId), ("$version", change.Version),
-            ("$op", OperationName(change.Operation)), ("$content", item.Content), ("$md5", item.Md5), ("$type", ConfigTypes.Name(item.Type)),
-            ("$appName", item.AppName), ("$tags", JsonSerializer.Serialize(item.Tags, SqliteJson.Options)), ("$description", item.Description),
-            ("$who", change.User), ("$source", change.SourceAddress), ("$changedAt", change.ChangedAt.ToUnixTimeMilliseconds()));
+            ("@ns", change.Key.Namespace), ("@grp", change.Key.Group), ("@dataId", change.Key.DataId), ("@version", change.Version),
+            ("@op", OperationName(change.Operation)), ("@content", item.Content), ("@md5", item.Md5), ("@type", ConfigTypes.Name(item.Type)),
+            ("@appName", item.AppName), ("@tags", JsonSerializer.Serialize(item.Tags, StoredJson.Options)), ("@description", item.Description),
+            ("@who", change.User), ("@source", change.SourceAddress), ("@changedAt", change.ChangedAt.ToUnixTimeMilliseconds()));
 
-    internal static void BindKey(SqliteParameterCollection p, ConfigKey key)
+    internal static void BindKey(DbCommand command, ConfigKey key)
     {
-        p.AddWithValue("$ns", key.Namespace);
-        p.AddWithValue("$grp", key.Group);
-        p.AddWithValue("$dataId", key.DataId);
+        command.Bind("@ns", key.Namespace);
+        command.Bind("@grp", key.Group);
+        command.Bind("@dataId", key.DataId);
     }
 
-    internal static ConfigHistoryEntry ReadEntry(ConfigKey key, SqliteDataReader row) => new(
+    internal static ConfigHistoryEntry ReadEntry(ConfigKey key, DbDataReader row) => new(
         key, row.GetInt64(0), ParseOperation(row.GetString(1)), row.GetString(2), ParseType(row.GetString(3)), row.GetString(4),
         row.GetString(5), Time(row.GetInt64(6)));
 
-    internal static ConfigKey ReadKey(SqliteDataReader row) => new(row.GetString(0), row.GetString(1), row.GetString(2));
+    internal static ConfigKey ReadKey(DbDataReader row) => new(row.GetString(0), row.GetString(1), row.GetString(2));
 
-    internal static string[] ReadTags(string json) => JsonSerializer.Deserialize<string[]>(json, SqliteJson.Options) ?? [];
+    internal static string[] ReadTags(string json) => JsonSerializer.Deserialize<string[]>(json, StoredJson.Options) ?? [];
 
     internal static DateTimeOffset Time(long unixMilliseconds) => DateTimeOffset.FromUnixTimeMilliseconds(unixMilliseconds);
 

@@ -4,13 +4,13 @@ using Meridian.Config;
 using Meridian.Namespaces;
 using Meridian.Naming;
 
-namespace Meridian.Storage.Sqlite;
+namespace Meridian.Storage.Relational;
 
 /// <summary>One change-log row: its kind, the key it is about (as columns, so rows can be joined and filtered), and a JSON body.</summary>
 internal readonly record struct LogRow(string Kind, string Namespace, string Group, string Name, string Item, long Version, string Body);
 
 /// <summary>How changes are written into <c>change_log</c> rows and read back. Config content is not repeated: it is in history.</summary>
-internal static class SqliteChangeCodec
+internal static class ChangeCodec
 {
     public const string NamespaceSavedKind = "namespace.saved";
     public const string NamespaceRemovedKind = "namespace.removed";
@@ -58,10 +58,10 @@ internal static class SqliteChangeCodec
         return change with { Revision = revision, At = at };
     }
 
-    public static string Json<T>(T value) => JsonSerializer.Serialize(value, SqliteJson.Options);
+    public static string Json<T>(T value) => JsonSerializer.Serialize(value, StoredJson.Options);
 
     public static T Read<T>(string json) =>
-        JsonSerializer.Deserialize<T>(json, SqliteJson.Options) ?? throw new InvalidDataException($"A stored {typeof(T).Name} is empty.");
+        JsonSerializer.Deserialize<T>(json, StoredJson.Options) ?? throw new InvalidDataException($"A stored {typeof(T).Name} is empty.");
 
     private static InstanceSaved InstanceSavedOf(LogRow row)
     {

@@ -1,7 +1,7 @@
 using Meridian.Changes;
 using Meridian.Naming;
 
-namespace Meridian.Storage.Sqlite;
+namespace Meridian.Storage.Relational;
 
 /// <summary>
 /// What one write transaction does beyond each change's own rows, done once per batch instead of once per change: the
@@ -10,14 +10,14 @@ namespace Meridian.Storage.Sqlite;
 /// single-row insert each: Microsoft.Data.Sqlite binds parameters by name, so a statement's binding cost grows with the
 /// square of its parameter count and a 64-row insert (576 parameters) cost more than 64 single-row ones.
 /// </summary>
-internal sealed class SqliteBatch(SqliteStatements statements, SqliteBatchQueries queries)
+internal sealed class RelationalBatch(Statements statements, BatchQueries queries, IRelationalEngine engine)
 {
-
     private readonly Dictionary<EntityRef, long> _revisions = [];
     private readonly List<Change> _log = [];
     private readonly Dictionary<ServiceKey, (long Revision, bool Explicit)> _touched = [];
+    private string? _upsertService;
 
-    public SqliteStatements Statements => statements;
+    public Statements Statements => statements;
 
     /// <summary>Reads the stored revision of every entity the batch's preconditions name.</summary>
     public async Task PrefetchAsync(IReadOnlyList<ChangeRequest> batch, CancellationToken ct)
@@ -87,22 +87,23 @@ internal sealed class SqliteBatch(SqliteStatements statements, SqliteBatchQuerie
         foreach (var (key, (revision, makesExplicit)) in _touched)
         {
             await statements.ExecuteAsync(
-                "INSERT INTO services (namespace, grp, name, definition, revision, explicit) VALUES ($ns, $grp, $name, $definition, $revision, $explicit) " +
-                "ON CONFLICT (namespace, grp, name) DO UPDATE SET revision = MAX(services.revision, excluded.revision), " +
-                "explicit = MAX(services.explicit, excluded.explicit)",
-                ct, ("$ns", key.Namespace), ("$grp", key.Group), ("$name", key.Name), ("$definition", DefaultDefinition),
-                ("$revision", revision), ("$explicit", makesExplicit ? 1 : 0));
+                _upsertService ??=
+                    "INSERT INTO services (namespace, grp, name, definition, revision, explicit) VALUES (@ns, @grp, @name, @definition, @revision, @explicit) " +
+                    $"ON CONFLICT (namespace, grp, name) DO UPDATE SET revision = {engine.Greatest}(services.revision, excluded.revision), " +
+                    $"explicit = {engine.Greatest}(services.explicit, excluded.explicit)",
+                ct, ("@ns", key.Namespace), ("@grp", key.Group), ("@name", key.Name), ("@definition", DefaultDefinition),
+                ("@revision", revision), ("@explicit", makesExplicit ? 1 : 0));
         }
 
         _touched.Clear();
         foreach (var change in _log)
         {
-            var row = SqliteChangeCodec.Encode(change);
+            var row = ChangeCodec.Encode(change);
             await statements.ExecuteAsync(
                 "INSERT INTO change_log (revision, at, kind, namespace, grp, name, item, version, body) " +
-                "VALUES ($revision, $at, $kind, $ns, $grp, $name, $item, $version, $body)",
-                ct, ("$revision", change.Revision), ("$at", change.At.ToUnixTimeMilliseconds()), ("$kind", row.Kind), ("$ns", row.Namespace),
-                ("$grp", row.Group), ("$name", row.Name), ("$item", row.Item), ("$version", row.Version), ("$body", row.Body));
+                "VALUES (@revision, @at, @kind, @ns, @grp, @name, @item, @version, @body)",
+                ct, ("@revision", change.Revision), ("@at", change.At.ToUnixTimeMilliseconds()), ("@kind", row.Kind), ("@ns", row.Namespace),
+                ("@grp", row.Group), ("@name", row.Name), ("@item", row.Item), ("@version", row.Version), ("@body", row.Body));
         }
 
         _log.Clear();
@@ -150,5 +151,5 @@ internal sealed class SqliteBatch(SqliteStatements statements, SqliteBatchQuerie
         _ => 3,
     };
 
-    private static readonly string DefaultDefinition = SqliteChangeCodec.Json(ServiceDefinition.Default);
+    private static readonly string DefaultDefinition = ChangeCodec.Json(ServiceDefinition.Default);
 }
