@@ -46,6 +46,8 @@ public static class MeridianCoreServiceCollectionExtensions
         services.TryAddSingleton<RegistryProjection>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IChangeProjection, RegistryProjection>(sp => sp.GetRequiredService<RegistryProjection>()));
         services.TryAddSingleton<RegistryCommands>();
+        services.TryAddSingleton<HeartbeatSharing>();
+        services.AddHostedService(sp => sp.GetRequiredService<HeartbeatSharing>());
         services.TryAddSingleton<NamespaceCommands>();
         services.TryAddSingleton<ClientSessions>();
         services.AddOptions<NodeOptions>().BindConfiguration(NodeOptions.SectionName)

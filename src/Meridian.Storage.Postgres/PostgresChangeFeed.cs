@@ -73,12 +73,16 @@ internal sealed partial class PostgresChangeFeed(PostgresDatabase database, IOpt
                         }
                     }
                 }
-                catch (Exception e) when (e is NpgsqlException or System.Net.Sockets.SocketException or TimeoutException or IOException)
+                catch (Exception e) when (!cancellationToken.IsCancellationRequested)
                 {
                     if (!down)
                     {
                         LogListenFailed(e, database.Description, settings.PollInterval.TotalSeconds);
                         down = true;
+
+                        // The pooled connections went down with this one (a restart, a failover): drop them rather than
+                        // let each of the next reads and writes find out.
+                        database.ClearPool();
                     }
 
                     heard.TryWrite(0);

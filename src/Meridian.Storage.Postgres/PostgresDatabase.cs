@@ -66,16 +66,15 @@ public sealed class PostgresDatabase : IRelationalEngine, IAsyncDisposable
         return await work(statements, cancellationToken);
     }
 
-    /// <summary>A soft transaction commits without waiting for its WAL flush (<c>synchronous_commit=off</c>, for that transaction only).</summary>
+    /// <summary>
+    /// Every transaction commits synchronously, soft ones too: a commit other nodes have applied must never be lost to a
+    /// crash of the database, or its revision would be handed out again and skipped by every node that applied the first.
+    /// PostgreSQL's own group commit shares the flush between concurrent transactions.
+    /// </summary>
     public async Task<DbTransaction> BeginAsync(Statements statements, bool soft, CancellationToken cancellationToken)
     {
         var tx = await statements.Connection.BeginTransactionAsync(cancellationToken);
         statements.Transaction = tx;
-        if (soft)
-        {
-            await statements.ExecuteAsync("SET LOCAL synchronous_commit TO OFF", cancellationToken);
-        }
-
         return tx;
     }
 
@@ -83,7 +82,7 @@ public sealed class PostgresDatabase : IRelationalEngine, IAsyncDisposable
         statements.ExecuteAsync($"SELECT pg_notify('{Channel}', @revision)", cancellationToken,
             ("@revision", revision.ToString(CultureInfo.InvariantCulture)));
 
-    /// <summary>A commit is durable when it returns (<c>synchronous_commit=on</c>, PostgreSQL's default, for every durable change).</summary>
+    /// <summary>A commit is durable when it returns (<c>synchronous_commit=on</c>, PostgreSQL's default, for every change).</summary>
     public Task SyncAsync(bool soft) => Task.CompletedTask;
 
     public async Task<DbConnection> OpenReadAsync(CancellationToken cancellationToken)
@@ -91,6 +90,9 @@ public sealed class PostgresDatabase : IRelationalEngine, IAsyncDisposable
         await EnsureInitializedAsync(cancellationToken);
         return await _source.OpenConnectionAsync(cancellationToken);
     }
+
+    /// <summary>Closes the idle pooled connections, which a lost server has left dead.</summary>
+    internal void ClearPool() => _source.Clear();
 
     /// <summary>Applies the migrations this database lacks, on first use.</summary>
     public async ValueTask EnsureInitializedAsync(CancellationToken cancellationToken)

@@ -115,5 +115,17 @@ internal static class PostgresMigrations
                 value BYTEA NOT NULL
             );
             """),
+        (2, """
+            CREATE UNLOGGED TABLE instance_beats (
+                namespace   TEXT NOT NULL,
+                grp         TEXT NOT NULL,
+                service     TEXT NOT NULL,
+                instance_id TEXT NOT NULL,
+                node        TEXT NOT NULL,
+                at          BIGINT NOT NULL,
+                PRIMARY KEY (namespace, grp, service, instance_id)
+            );
+            CREATE INDEX instance_beats_at ON instance_beats (at);
+            """),
     ];
 }

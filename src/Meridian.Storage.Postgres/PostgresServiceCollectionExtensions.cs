@@ -24,6 +24,7 @@ public static class PostgresServiceCollectionExtensions
         services.AddMeridianRelationalStore<PostgresDatabase>("postgres");
         services.TryAddSingleton<PostgresChangeFeed>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IChangeFeed, PostgresChangeFeed>(sp => sp.GetRequiredService<PostgresChangeFeed>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHeartbeatExchange, PostgresHeartbeatExchange>());
         return services;
     }
 

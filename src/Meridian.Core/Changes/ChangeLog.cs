@@ -196,12 +196,20 @@ public sealed partial class ChangeLog : IHostedService
 
     private async Task FollowOneAsync(IChangeFeed feed, CancellationToken stopping)
     {
-        await foreach (var revision in feed.WatchAsync(stopping))
+        try
         {
-            if (revision == 0 || revision > Revision)
+            await foreach (var revision in feed.WatchAsync(stopping))
             {
-                RequestCatchUp();
+                if (revision == 0 || revision > Revision)
+                {
+                    RequestCatchUp();
+                }
             }
+        }
+        catch (Exception e) when (!stopping.IsCancellationRequested)
+        {
+            LogFeedFailed(e, feed.GetType().Name);
+            throw;
         }
     }
 
@@ -211,6 +219,19 @@ public sealed partial class ChangeLog : IHostedService
         {
             // The apply loop has batches queued; the catch-up goes in behind them (it is the same read either way).
             _ = WriteCatchUpAsync();
+        }
+    }
+
+    /// <summary>A catch-up the store could not serve is asked for again a second later, not only at the feed's next word.</summary>
+    private async Task RetryCatchUpAsync()
+    {
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1), _time, _stopping.Token);
+            RequestCatchUp();
+        }
+        catch (OperationCanceledException)
+        {
         }
     }
 
@@ -232,11 +253,13 @@ public sealed partial class ChangeLog : IHostedService
     /// </summary>
     private async Task<bool> CatchUpAsync(long until)
     {
+        var from = Revision;
         try
         {
             while (Revision < until)
             {
                 var changes = await _store.ReadAfterAsync(Revision, CatchUpPage, CancellationToken.None);
+                LogCaughtUp(from, changes.Count);
                 foreach (var change in changes)
                 {
                     if (change.Revision > until)
@@ -272,7 +295,11 @@ public sealed partial class ChangeLog : IHostedService
             if (ReferenceEquals(committed, _catchUp))
             {
                 Volatile.Write(ref _catchUpQueued, 0);
-                await CatchUpAsync(long.MaxValue);
+                if (!await CatchUpAsync(long.MaxValue))
+                {
+                    _ = RetryCatchUpAsync();
+                }
+
                 continue;
             }
 
@@ -379,6 +406,12 @@ public sealed partial class ChangeLog : IHostedService
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "A committed batch of {Count} write(s) could not be made durable (fsync failed); its callers were told, and it may not survive a power loss. Check the disk")]
     private partial void LogNotDurable(Exception exception, int count);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "{Feed} stopped telling of other nodes' changes; this node no longer follows them until it restarts. Report this with the exception")]
+    private partial void LogFeedFailed(Exception exception, string feed);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Read {Count} change(s) after revision {Revision} from the store")]
+    private partial void LogCaughtUp(long revision, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read the changes after revision {Revision} from the store; the next notification or poll tries again")]
     private partial void LogCatchUpFailed(Exception exception, long revision);

@@ -18,6 +18,7 @@ public sealed partial class RegistryCommands(
     NamespaceCatalog namespaces,
     TimeProvider time,
     IOptions<RegistryOptions> options,
+    Health.HeartbeatSharing sharing,
     ILogger<RegistryCommands> logger)
 {
     private readonly KeyedGate _gates = new();
@@ -136,6 +137,7 @@ public sealed partial class RegistryCommands(
         }
 
         lease.Beat(time.GetTimestamp());
+        sharing.Beat(key, instanceId);
         return lease.Ephemeral && lease.MarkedUnhealthy ? ReviveAsync(key, instanceId, cancellationToken) : ValueTask.FromResult(true);
     }
 
@@ -149,6 +151,7 @@ public sealed partial class RegistryCommands(
         }
 
         lease.Beat(time.GetTimestamp());
+        sharing.Beat(key, instanceId);
         return true;
     }
 

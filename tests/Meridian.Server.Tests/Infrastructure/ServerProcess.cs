@@ -10,10 +10,11 @@ public sealed class ServerProcess : IAsyncDisposable
 {
     private readonly ChildProcess _process;
 
-    private ServerProcess(ChildProcess process, Uri baseAddress, string token)
+    private ServerProcess(ChildProcess process, Uri baseAddress, Uri grpcAddress, string token)
     {
         _process = process;
         BaseAddress = baseAddress;
+        GrpcAddress = grpcAddress;
         Token = token;
         Client = TestAuth.ClientWith(baseAddress, token);
     }
@@ -22,8 +23,14 @@ public sealed class ServerProcess : IAsyncDisposable
     public string Token { get; }
 
     public Uri BaseAddress { get; }
+
+    /// <summary>Where clients open their persistent connection (gRPC, HTTP/2 only).</summary>
+    public Uri GrpcAddress { get; }
     public HttpClient Client { get; }
     public int ProcessId => _process.Id;
+
+    /// <summary>Everything the server has written so far, for a failure's message.</summary>
+    public string Output => _process.Output;
 
     public static async Task<ServerProcess> StartAsync(string dataDirectory, CancellationToken cancellationToken, params string[] extraArgs)
     {
@@ -35,8 +42,9 @@ public sealed class ServerProcess : IAsyncDisposable
             // The server's own line, not Kestrel's "Now listening on", which also lists the client-connection port.
             var listening = await process.WaitForAsync(@"Meridian HTTP API .* on (http://[^\s;]+)", TimeSpan.FromSeconds(60), cancellationToken);
             var address = new Uri(listening.Groups[1].Value);
+            var grpc = await process.WaitForAsync(@"Meridian client connections \(gRPC, HTTP/2\) on (\S+)", TimeSpan.FromSeconds(5), cancellationToken);
             using var login = new HttpClient();
-            return new ServerProcess(process, address, await TestAuth.LoginAsync(login, address, cancellationToken));
+            return new ServerProcess(process, address, new Uri($"http://{grpc.Groups[1].Value}"), await TestAuth.LoginAsync(login, address, cancellationToken));
         }
         catch
         {
@@ -51,6 +59,9 @@ public sealed class ServerProcess : IAsyncDisposable
 
     /// <summary>SIGKILL: no shutdown hooks, no flushing; whatever was acknowledged must already be on disk.</summary>
     public Task KillAsync() => _process.KillAsync();
+
+    /// <summary>Sends a signal by name (<c>STOP</c> freezes the process as a hung node; <c>CONT</c> thaws it).</summary>
+    public Task SignalAsync(string signal) => _process.SignalAsync(signal);
 
     public async ValueTask DisposeAsync()
     {

@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using System.Net;
+using Meridian.Contracts.V1;
+using Meridian.Server.Tests.Api.Config;
+using Meridian.Server.Tests.Infrastructure;
+using Meridian.Testing;
+
+namespace Meridian.Server.Tests.Cluster;
+
+/// <summary>Several server processes on one real PostgreSQL: any node serves any request, and each hears the others' changes.</summary>
+public sealed class ClusterTests(PostgresFixture postgres)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>A change must reach subscribers on every node within this.</summary>
+    private static readonly TimeSpan Propagation = TimeSpan.FromSeconds(1);
+
+    [Fact]
+    public async Task A_publish_on_one_node_reaches_a_long_poll_on_another_and_a_grpc_subscriber_on_a_third_within_a_second()
+    {
+        await using var cluster = await ClusterNodes.StartAsync(postgres, 3, Ct);
+        var (node1, node2, node3) = (cluster[0], cluster[1], cluster[2]);
+        var v1 = await node3.Client.PublishAsync("orders.yaml", "limit: 1\n");
+        await using var subscriber = await RawConnection.OpenAsync(node2.GrpcAddress, "watcher", Ct, sayHello: true, node2.Token);
+        var ack = await subscriber.RequestAsync(new ClientMessage { SubscribeConfig = new SubscribeConfig { Config = new ConfigRef { DataId = "orders.yaml" } } }, Ct);
+        Assert.True(ack.Ok, ack.ErrorMessage);
+        await NextContentAsync(subscriber, "limit: 1\n");
+        var poll = node3.Client.ListenAsync(new { timeoutMs = 30_000, keys = new[] { new { dataId = "orders.yaml", md5 = v1.Md5 } } }, Ct);
+
+        var published = Stopwatch.StartNew();
+        var v2 = await node1.Client.PublishAsync("orders.yaml", "limit: 2\n");
+
+        var answered = (await (await poll).ReadAsync<ConfigWire.ListenResponseDto>()).Changed;
+        var polled = published.Elapsed;
+        var push = await NextContentAsync(subscriber, "limit: 2\n");
+        var pushed = published.Elapsed;
+        Assert.Equal([new ConfigWire.ChangedDto("public", "DEFAULT_GROUP", "orders.yaml", v2.Md5)], answered);
+        Assert.Equal(v2.Version, push.Revision);
+        Assert.True(polled < Propagation, $"The long poll on node 3 was answered {polled.TotalMilliseconds:F0} ms after the publish on node 1.");
+        Assert.True(pushed < Propagation, $"The push on node 2 came {pushed.TotalMilliseconds:F0} ms after the publish on node 1.");
+    }
+
+    [Fact]
+    public async Task Every_node_lists_an_instance_registered_on_any_of_them_and_reads_the_same_revision()
+    {
+        await using var cluster = await ClusterNodes.StartAsync(postgres, 2, Ct);
+        await using var watcher = await RawConnection.OpenAsync(cluster[1].GrpcAddress, "watcher", Ct, sayHello: true, cluster[1].Token);
+        Assert.True((await watcher.RequestAsync(new ClientMessage { SubscribeService = new SubscribeService { Service = new ServiceRef { Service = "orders" } } }, Ct)).Ok);
+        await watcher.NextPushAsync("orders", Ct);
+
+        (await cluster[0].Client.RegisterAsync("orders", new { ip = "10.0.0.7", port = 8080 })).EnsureSuccessStatusCode();
+
+        var push = await watcher.NextPushAsync("orders", Ct);
+        Assert.Equal("10.0.0.7", Assert.Single(push.ServicePush.Instances).Ip);
+        var listed = await cluster[1].Client.ListAsync("orders");
+        Assert.Equal("10.0.0.7", Assert.Single(listed.Instances).Ip);
+    }
+
+    [Fact]
+    public async Task Heartbeats_landing_on_another_node_keep_an_instance_alive_everywhere_and_silence_removes_it()
+    {
+        await using var cluster = await ClusterNodes.StartAsync(postgres, 2, Ct);
+        var registered = await (await cluster[0].Client.RegisterAsync("billing", new
+        {
+            ip = "10.0.0.9",
+            port = 80,
+            metadata = new Dictionary<string, string> { ["preserved.heart.beat.timeout"] = "1500", ["preserved.ip.delete.timeout"] = "3000" },
+        })).ReadAsync<Wire.InstanceDto>();
+        await using var watcher = await RawConnection.OpenAsync(cluster[0].GrpcAddress, "watcher", Ct, sayHello: true, cluster[0].Token);
+        Assert.True((await watcher.RequestAsync(new ClientMessage { SubscribeService = new SubscribeService { Service = new ServiceRef { Service = "billing" } } }, Ct)).Ok);
+        var beat = $"/v1/namespaces/public/groups/DEFAULT_GROUP/services/billing/instances/{Uri.EscapeDataString(registered.InstanceId)}/heartbeat";
+
+        // The client beats every 500 ms, always on node 2, for twice the delete timeout: node 1 never hears one itself.
+        for (var i = 0; i < 12; i++)
+        {
+            (await cluster[1].Client.PutAsync(beat, null, Ct)).EnsureSuccessStatusCode();
+            await Task.Delay(TimeSpan.FromMilliseconds(500), Ct);
+        }
+
+        Assert.True(Assert.Single((await cluster[0].Client.ListAsync("billing")).Instances).Healthy);
+        Assert.True(Assert.Single((await cluster[1].Client.ListAsync("billing")).Instances).Healthy);
+
+        var silence = Stopwatch.StartNew();
+        await watcher.NextAsync(m => m.BodyCase == ServerMessage.BodyOneofCase.ServicePush && m.ServicePush.Instances.Count == 0, Ct);
+        Assert.InRange(silence.Elapsed, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task A_node_frozen_by_SIGSTOP_serves_what_changed_meanwhile_once_it_runs_again()
+    {
+        await using var cluster = await ClusterNodes.StartAsync(postgres, 2, Ct);
+        var v1 = await cluster[0].Client.PublishAsync("app.properties", "a=1");
+
+        await cluster[1].Process.SignalAsync("STOP");
+        var v2 = await cluster[0].Client.PublishAsync("app.properties", "a=2");
+        await cluster[1].Process.SignalAsync("CONT");
+
+        // A poll holding the old MD5 is answered as soon as the node has applied the new one (at once if it already has).
+        var answered = await (await cluster[1].Client.ListenAsync(new { timeoutMs = 10_000, keys = new[] { new { dataId = "app.properties", md5 = v1.Md5 } } }, Ct))
+            .ReadAsync<ConfigWire.ListenResponseDto>();
+        Assert.Equal(v2.Md5, Assert.Single(answered.Changed).Md5);
+        var read = await (await cluster[1].Client.GetAsync(ConfigWire.Path("app.properties") + "?format=json", Ct)).ReadAsync<ConfigWire.ConfigDto>();
+        Assert.Equal(("a=2", 2L), (read.Content, read.Version));
+    }
+
+    [Fact]
+    public async Task While_PostgreSQL_restarts_nodes_serve_reads_refuse_writes_with_503_and_recover_by_themselves()
+    {
+        // A PostgreSQL of its own: the shared one serves tests running meanwhile.
+        await using var server = await PostgresServer.StartAsync(Ct);
+        await using var cluster = await ClusterNodes.StartAsync(postgres, 2, Ct, server.ConnectionString);
+        var v1 = await cluster[0].Client.PublishAsync("app.properties", "a=1");
+        (await cluster[0].Client.RegisterAsync("orders", new { ip = "10.0.0.8", port = 80 })).EnsureSuccessStatusCode();
+
+        await server.StopAsync(immediate: true, Ct);
+        try
+        {
+            var read = await (await cluster[1].Client.GetAsync(ConfigWire.Path("app.properties") + "?format=json", Ct)).ReadAsync<ConfigWire.ConfigDto>();
+            Assert.Equal("a=1", read.Content);
+            Assert.Single((await cluster[1].Client.ListAsync("orders")).Instances);
+            var refused = await (await cluster[0].Client.PutConfigAsync("app.properties", new { content = "a=2" })).ProblemAsync(HttpStatusCode.ServiceUnavailable);
+            Assert.Contains("store", refused.Detail + refused.Title, StringComparison.OrdinalIgnoreCase);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, (await cluster[0].Client.GetAsync("/health/ready", Ct)).StatusCode);
+        }
+        finally
+        {
+            await server.StartAgainAsync(Ct);
+        }
+
+        var v2 = await PublishOnceWritableAsync(cluster[0], "app.properties", "a=2");
+        var answered = await (await cluster[1].Client.ListenAsync(new { timeoutMs = 10_000, keys = new[] { new { dataId = "app.properties", md5 = v1.Md5 } } }, Ct))
+            .ReadAsync<ConfigWire.ListenResponseDto>();
+        Assert.Equal(v2.Md5, Assert.Single(answered.Changed).Md5);
+        Assert.Equal(HttpStatusCode.OK, (await cluster[0].Client.GetAsync("/health/ready", Ct)).StatusCode);
+    }
+
+    /// <summary>What a client does after a 503: tries again, a few times, until the store takes the write.</summary>
+    private static async Task<ConfigWire.ConfigDto> PublishOnceWritableAsync(ServerProcessNode node, string dataId, string content)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            using var response = await node.Client.PutConfigAsync(dataId, new { content });
+            if (response.StatusCode != HttpStatusCode.ServiceUnavailable || attempt == 20)
+            {
+                return await response.ReadAsync<ConfigWire.ConfigDto>();
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(250), Ct);
+        }
+    }
+
+    private static async Task<ConfigPush> NextContentAsync(RawConnection connection, string content) =>
+        (await connection.NextAsync(m => m.BodyCase == ServerMessage.BodyOneofCase.ConfigPush && m.ConfigPush.Content == content, Ct)).ConfigPush;
+}
