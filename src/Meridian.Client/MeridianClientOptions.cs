@@ -70,8 +70,15 @@ public sealed class MeridianConnectionOptions
     /// <summary>How long a request (register, deregister) waits for the server's answer.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>How often a quiet connection is pinged; silence for three intervals means the server is gone.</summary>
-    public TimeSpan PingInterval { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>How long the connection may be quiet before the client pings the server (1 s by default).</summary>
+    public TimeSpan PingInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How long the server has to answer a ping (1 s by default). A server quiet for <see cref="PingInterval"/> plus this
+    /// is taken for dead or hung (a frozen process behind a proxy still accepts TCP), and the client moves to the next
+    /// server in its list, registering its instances there again.
+    /// </summary>
+    public TimeSpan PingTimeout { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>How long a stopping app waits to deregister before it gives up (the server's grace then removes it).</summary>
     public TimeSpan DeregisterTimeout { get; set; } = TimeSpan.FromSeconds(5);

@@ -64,6 +64,7 @@ internal sealed class MeridianClientOptionsValidator : IValidateOptions<Meridian
         Positive(errors, "Connection:ConnectTimeout", connection.ConnectTimeout);
         Positive(errors, "Connection:RequestTimeout", connection.RequestTimeout);
         Positive(errors, "Connection:PingInterval", connection.PingInterval);
+        Positive(errors, "Connection:PingTimeout", connection.PingTimeout);
         Positive(errors, "Connection:DeregisterTimeout", connection.DeregisterTimeout);
         Positive(errors, "Discovery:InitialResolveTimeout", options.Discovery.InitialResolveTimeout);
         if (options.LoadBalancing.MaxAttempts is < 1 or > LoadBalancing.TriedInstances.Capacity)

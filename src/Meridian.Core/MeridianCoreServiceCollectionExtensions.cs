@@ -1,4 +1,5 @@
 using Meridian.Changes;
+using Meridian.Cluster;
 using Meridian.Health;
 using Meridian.Namespaces;
 using Meridian.Naming;
@@ -28,6 +29,7 @@ public static class MeridianCoreServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ChangeLogOptions>, ChangeLogOptionsValidator>());
         services.TryAddSingleton<NamespaceCatalog>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IChangeProjection, NamespaceCatalog>(sp => sp.GetRequiredService<NamespaceCatalog>()));
+        services.TryAddSingleton<ClusterLead>();
         services.AddSingleton<ChangeLog>();
         services.Insert(0, ServiceDescriptor.Singleton<IHostedService, ChangeLog>(sp => sp.GetRequiredService<ChangeLog>()));
         services.AddHostedService<ChangeLogCompaction>();
@@ -48,6 +50,8 @@ public static class MeridianCoreServiceCollectionExtensions
         services.TryAddSingleton<RegistryCommands>();
         services.TryAddSingleton<HeartbeatSharing>();
         services.AddHostedService(sp => sp.GetRequiredService<HeartbeatSharing>());
+        services.TryAddSingleton<ClusterMembership>();
+        services.AddHostedService(sp => sp.GetRequiredService<ClusterMembership>());
         services.TryAddSingleton<NamespaceCommands>();
         services.TryAddSingleton<ClientSessions>();
         services.AddOptions<NodeOptions>().BindConfiguration(NodeOptions.SectionName)

@@ -127,5 +127,20 @@ internal static class PostgresMigrations
             );
             CREATE INDEX instance_beats_at ON instance_beats (at);
             """),
+        (3, """
+            CREATE TABLE cluster_nodes (
+                id               TEXT PRIMARY KEY,
+                address          TEXT NOT NULL,
+                started_at       BIGINT NOT NULL,
+                lease_until      BIGINT NOT NULL,
+                applied_revision BIGINT NOT NULL
+            );
+            CREATE TABLE cluster_leader (
+                id         INTEGER PRIMARY KEY CHECK (id = 1),
+                holder     TEXT NOT NULL,
+                term       BIGINT NOT NULL,
+                expires_at BIGINT NOT NULL
+            );
+            """),
     ];
 }

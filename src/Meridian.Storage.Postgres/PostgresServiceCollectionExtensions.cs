@@ -1,3 +1,4 @@
+using Meridian.Auth;
 using Meridian.Persistence;
 using Meridian.Storage.Postgres;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -25,6 +26,10 @@ public static class PostgresServiceCollectionExtensions
         services.TryAddSingleton<PostgresChangeFeed>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IChangeFeed, PostgresChangeFeed>(sp => sp.GetRequiredService<PostgresChangeFeed>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHeartbeatExchange, PostgresHeartbeatExchange>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IMembershipStore, PostgresMembershipStore>());
+
+        // Other nodes change users, roles and keys too: read them again often enough that a revocation holds everywhere.
+        services.PostConfigure<AuthOptions>(o => o.DirectoryRefreshInterval ??= TimeSpan.FromSeconds(5));
         return services;
     }
 

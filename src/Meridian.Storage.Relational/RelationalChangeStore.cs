@@ -226,12 +226,14 @@ internal sealed class RelationalChangeStore(IRelationalEngine engine, TimeProvid
         await using (var command = connection.CreateCommand())
         {
             command.Transaction = snapshot;
-            command.CommandText = "SELECT namespace, grp, service, body, revision FROM instances";
+            command.CommandText = "SELECT namespace, grp, service, body, revision, owner FROM instances";
             await using var row = await command.ExecuteReaderAsync(cancellationToken);
             while (await row.ReadAsync(cancellationToken))
             {
+                // The owner comes back too: on a shared store, another node's session still keeps the instance alive.
                 var key = new ServiceKey(row.GetString(0), row.GetString(1), row.GetString(2));
-                state.Add(new InstanceSaved(key, ChangeCodec.Read<Instance>(row.GetString(3)), null, InstanceSaveReason.Registered, Created: true)
+                var owner = row.IsDBNull(5) ? null : row.GetString(5);
+                state.Add(new InstanceSaved(key, ChangeCodec.Read<Instance>(row.GetString(3)), owner, InstanceSaveReason.Registered, Created: true)
                 {
                     Revision = row.GetInt64(4),
                 });

@@ -108,6 +108,9 @@ internal sealed partial class MeridianConnection : BackgroundService
             try
             {
                 await RunSessionAsync(server, () => failures = 0, stoppingToken);
+
+                // The session ended: the server closed it, went silent or hung. The next server in the list is likelier up.
+                _servers.Advance();
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -149,8 +152,9 @@ internal sealed partial class MeridianConnection : BackgroundService
         using var handler = new SocketsHttpHandler
         {
             ConnectTimeout = settings.ConnectTimeout,
-            KeepAlivePingDelay = AtLeastOneSecond(settings.PingInterval),
-            KeepAlivePingTimeout = AtLeastOneSecond(settings.PingInterval * 2),
+            // The transport's own pings only keep middleboxes from dropping an idle stream; the session's pings detect a dead server.
+            KeepAlivePingDelay = TimeSpan.FromSeconds(10),
+            KeepAlivePingTimeout = TimeSpan.FromSeconds(20),
             KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always,
             PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
             EnableMultipleHttp2Connections = true,
@@ -173,7 +177,7 @@ internal sealed partial class MeridianConnection : BackgroundService
         LogConnected(_logger, server, welcome.ConnectionId, _registrations.Count, _cache.Ids.Count);
 
         var replay = ReplayAsync(session);
-        var pinger = PingLoopAsync(session, TimeSpan.FromMilliseconds(welcome.PingIntervalMs));
+        var pinger = PingLoopAsync(session);
         try
         {
             while (await call.ResponseStream.MoveNext(closed.Token))
@@ -273,13 +277,19 @@ internal sealed partial class MeridianConnection : BackgroundService
         }
     }
 
-    private async Task PingLoopAsync(Session session, TimeSpan serverInterval)
+    /// <summary>
+    /// Pings a quiet server and gives up on one that stays silent past the ping's deadline: a killed server closes the
+    /// stream, but a hung one (or a dead one behind a proxy) only stops answering.
+    /// </summary>
+    private async Task PingLoopAsync(Session session)
     {
         var interval = _options.Connection.PingInterval;
-        var silenceLimit = (serverInterval > interval ? serverInterval : interval) * 3;
+        var silenceLimit = interval + _options.Connection.PingTimeout;
         try
         {
-            using var timer = new PeriodicTimer(interval, _time);
+            // Ticks a few times per interval, so silence is noticed within a fraction of the deadline.
+            using var timer = new PeriodicTimer(interval / 4, _time);
+            var pinged = 0L;
             while (await timer.WaitForNextTickAsync(session.Closed))
             {
                 var quiet = _time.GetElapsedTime(session.LastHeard);
@@ -290,8 +300,9 @@ internal sealed partial class MeridianConnection : BackgroundService
                     return;
                 }
 
-                if (quiet >= interval)
+                if (quiet >= interval && _time.GetElapsedTime(pinged) >= interval)
                 {
+                    pinged = _time.GetTimestamp();
                     session.TrySend(new ClientMessage { Ping = new Ping { SentAtMs = _time.GetUtcNow().ToUnixTimeMilliseconds() } });
                 }
             }
@@ -367,7 +378,6 @@ internal sealed partial class MeridianConnection : BackgroundService
         }
     }
 
-    private static TimeSpan AtLeastOneSecond(TimeSpan value) => value < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : value;
 
     /// <summary>The TLS failure behind a failed connect, when the server's certificate was what failed (gRPC keeps it as the status's exception).</summary>
     private static System.Security.Authentication.AuthenticationException? CertificateRejection(Exception e) =>

@@ -1,6 +1,9 @@
 namespace Meridian.Client.Connection;
 
-/// <summary>The configured servers, tried in turn: after a failed attempt the client moves on to the next.</summary>
+/// <summary>
+/// The configured servers, tried in turn from a random one (so the clients of a cluster spread over its nodes): after a
+/// failed attempt, or a server gone silent, the client moves on to the next.
+/// </summary>
 internal sealed class ServerAddressList
 {
     private readonly Uri[] _servers;
@@ -9,6 +12,7 @@ internal sealed class ServerAddressList
     public ServerAddressList(IEnumerable<string> addresses)
     {
         _servers = [.. addresses.Select(a => TryParse(a, out var uri) ? uri : null).OfType<Uri>()];
+        _index = _servers.Length > 1 ? Random.Shared.Next(_servers.Length) : 0;
     }
 
     public int Count => _servers.Length;

@@ -2,11 +2,13 @@ using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using Meridian.Persistence;
 using Meridian.Validation;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Meridian.Auth;
 
@@ -15,7 +17,8 @@ namespace Meridian.Auth;
 /// builds the <see cref="Caller"/> for it. Lookups read one immutable snapshot and take no lock; writes (rare) are
 /// stored first, then swap the snapshot. Key uses are written back once a minute, not per request.
 /// </summary>
-public sealed partial class AuthDirectory(IAuthStore store, TimeProvider time, ILogger<AuthDirectory> logger) : BackgroundService
+public sealed partial class AuthDirectory(IAuthStore store, TimeProvider time, IOptions<AuthOptions> options, ILogger<AuthDirectory> logger)
+    : BackgroundService
 {
     public const string KeyPrefix = "mrd_";
     private static readonly TimeSpan UseFlushInterval = TimeSpan.FromMinutes(1);
@@ -24,12 +27,15 @@ public sealed partial class AuthDirectory(IAuthStore store, TimeProvider time, I
     private readonly SemaphoreSlim _writes = new(1, 1);
     private readonly ConcurrentDictionary<string, KeyUse> _uses = new(StringComparer.Ordinal);
     private volatile DirectorySnapshot _state = DirectorySnapshot.Empty;
+    private string _stored = "";
 
     public IAuthStore Store => store;
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        _state = DirectorySnapshot.From(await store.LoadAsync(cancellationToken));
+        var loaded = await store.LoadAsync(cancellationToken);
+        _state = DirectorySnapshot.From(loaded);
+        _stored = Fingerprint(loaded);
         await base.StartAsync(cancellationToken);
     }
 
@@ -303,16 +309,62 @@ public sealed partial class AuthDirectory(IAuthStore store, TimeProvider time, I
     {
         try
         {
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                await Task.Delay(UseFlushInterval, time, stoppingToken);
-                await FlushUsesAsync(stoppingToken);
-            }
+            await Task.WhenAll(FlushUsesEveryMinuteAsync(stoppingToken), RefreshAsync(stoppingToken));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
     }
+
+    private async Task FlushUsesEveryMinuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            await Task.Delay(UseFlushInterval, time, stoppingToken);
+            await FlushUsesAsync(stoppingToken);
+        }
+    }
+
+    /// <summary>
+    /// Reads the directory again every <see cref="AuthOptions.DirectoryRefreshInterval"/>, for a store other nodes write
+    /// too; a change (a user, a role, a key made or revoked elsewhere) becomes the current snapshot under a new
+    /// generation, so open streams check their caller again.
+    /// </summary>
+    private async Task RefreshAsync(CancellationToken stoppingToken)
+    {
+        if (options.Value.DirectoryRefreshInterval is not { } interval || interval <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        using var timer = new PeriodicTimer(interval, time);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await WriteAsync(async state =>
+                {
+                    var loaded = await store.LoadAsync(stoppingToken);
+                    var stored = Fingerprint(loaded);
+                    if (stored == _stored)
+                    {
+                        return (state, false);
+                    }
+
+                    _stored = stored;
+                    return (DirectorySnapshot.From(loaded) with { Generation = state.Generation + 1 }, true);
+                }, stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogRefreshFailed(e);
+            }
+        }
+    }
+
+    /// <summary>What the store holds, less the last-use times (which change without changing anyone's access).</summary>
+    private static string Fingerprint(AuthState state) =>
+        JsonSerializer.Serialize(new AuthState(state.Users, state.Roles, [.. state.Keys.Select(k => k with { LastUsedAt = null })]));
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
@@ -414,4 +466,7 @@ public sealed partial class AuthDirectory(IAuthStore store, TimeProvider time, I
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not store the last use of {Count} access key(s); they are kept in memory only")]
     private partial void LogUsesNotStored(Exception exception, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read users, roles and keys again from the store; the ones read last stay in force")]
+    private partial void LogRefreshFailed(Exception exception);
 }

@@ -38,6 +38,12 @@ public sealed class AuthOptions
 
     /// <summary>Password checks allowed per user and address per minute; more are answered 429.</summary>
     public int LoginAttemptsPerMinute { get; set; } = 10;
+
+    /// <summary>
+    /// How often users, roles and keys are read again from the store, for a store other nodes write too: a key revoked
+    /// on one node is refused by the others within this. The PostgreSQL store sets 5 s; null (a single node): never.
+    /// </summary>
+    public TimeSpan? DirectoryRefreshInterval { get; set; }
 }
 
 internal sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>

@@ -5,8 +5,8 @@ using Microsoft.Extensions.Options;
 
 namespace Meridian.Changes;
 
-/// <summary>Removes change-log rows past the retention from the store, on a timer of the injected <see cref="TimeProvider"/>.</summary>
-internal sealed partial class ChangeLogCompaction(IChangeStore store, TimeProvider time, IOptions<ChangeLogOptions> options,
+/// <summary>Removes change-log rows past the retention from the store, on a timer of the injected <see cref="TimeProvider"/>; on the leading node of a cluster only.</summary>
+internal sealed partial class ChangeLogCompaction(IChangeStore store, Cluster.ClusterLead lead, TimeProvider time, IOptions<ChangeLogOptions> options,
     ILogger<ChangeLogCompaction> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -15,6 +15,11 @@ internal sealed partial class ChangeLogCompaction(IChangeStore store, TimeProvid
         using var timer = new PeriodicTimer(settings.CompactionInterval, time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
+            if (!lead.IsLeader)
+            {
+                continue;
+            }
+
             try
             {
                 var removed = await store.CompactAsync(time.GetUtcNow() - settings.Retention, stoppingToken);

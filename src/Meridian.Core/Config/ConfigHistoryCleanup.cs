@@ -5,9 +5,10 @@ using Microsoft.Extensions.Options;
 
 namespace Meridian.Config;
 
-/// <summary>Removes history past <see cref="ConfigOptions.HistoryRetention"/> on a timer of the injected <see cref="TimeProvider"/>.</summary>
+/// <summary>Removes history past <see cref="ConfigOptions.HistoryRetention"/> on a timer of the injected <see cref="TimeProvider"/>; on the leading node of a cluster only.</summary>
 public sealed partial class ConfigHistoryCleanup(
     ConfigService configs,
+    Cluster.ClusterLead lead,
     TimeProvider time,
     IOptions<ConfigOptions> options,
     ILogger<ConfigHistoryCleanup> logger) : BackgroundService
@@ -38,6 +39,11 @@ public sealed partial class ConfigHistoryCleanup(
         var timer = _timer ?? throw new InvalidOperationException("Start the cleanup with StartAsync.");
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
+            if (!lead.IsLeader)
+            {
+                continue;
+            }
+
             int removed;
             try
             {

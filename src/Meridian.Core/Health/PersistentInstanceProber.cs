@@ -16,6 +16,7 @@ internal sealed partial class PersistentInstanceProber(
     InstanceLeases leases,
     RegistryCommands commands,
     IEnumerable<IHealthProbe> probes,
+    Cluster.ClusterLead lead,
     TimeProvider time,
     IOptions<HealthCheckOptions> options,
     ILogger<PersistentInstanceProber> logger) : BackgroundService
@@ -28,7 +29,11 @@ internal sealed partial class PersistentInstanceProber(
         using var timer = new PeriodicTimer(_options.Interval, time);
         do
         {
-            await ProbeAllAsync(stoppingToken);
+            // In a cluster the leading node probes; the others apply the health it stores.
+            if (lead.IsLeader)
+            {
+                await ProbeAllAsync(stoppingToken);
+            }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }

@@ -26,6 +26,13 @@ public sealed class InstanceLeases(TimeProvider time, IOptions<RegistryOptions> 
     public IReadOnlyList<(ServiceKey Key, string Id)> OwnedBy(string owner) =>
         _byOwner.TryGetValue(owner, out var owned) ? [.. owned.Keys] : [];
 
+    /// <summary>The client sessions of node <paramref name="nodeId"/> that keep instances alive (owners <c>{node}/{session}</c>).</summary>
+    public IReadOnlyList<string> OwnersOnNode(string nodeId)
+    {
+        var prefix = nodeId + "/";
+        return [.. _byOwner.Keys.Where(o => o.StartsWith(prefix, StringComparison.Ordinal))];
+    }
+
     /// <summary>Called by the projection for every applied <see cref="InstanceSaved"/>.</summary>
     internal void Track(InstanceSaved saved)
     {

@@ -1,5 +1,6 @@
 using Meridian.Server.Api;
 using Meridian.Server.Api.Auth;
+using Meridian.Server.Api.Cluster;
 using Meridian.Server.Api.Config;
 using Meridian.Server.Api.Naming;
 using Meridian.Server.Auth;
@@ -75,6 +76,7 @@ public static partial class MeridianServer
         api.MapNamespaceEndpoints();
         api.MapServiceEndpoints();
         api.MapInstanceEndpoints();
+        api.MapClusterEndpoints();
         app.MapNacosEndpoints().RequireAuthorization(MeridianAuthorization.Policy);
         app.MapEurekaEndpoints().RequireAuthorization(MeridianAuthorization.Policy);
         api.MapConfigEndpoints();
@@ -102,6 +104,7 @@ public static partial class MeridianServer
             addresses = [.. addresses.Where(a => !a.EndsWith($":{grpc.Port}", StringComparison.Ordinal))];
         }
 
+        app.Services.GetRequiredService<Meridian.Cluster.ClusterMembership>().Address = addresses.FirstOrDefault() ?? "";
         LogData(logger, StorageHosting.Describe(app.Services));
         foreach (var address in addresses)
         {

@@ -6,6 +6,7 @@ namespace Meridian.Server.Tests.Cluster;
 public sealed record ServerProcessNode(ServerProcess Process, string DataDirectory)
 {
     public HttpClient Client => Process.Client;
+    public Uri BaseAddress => Process.BaseAddress;
     public Uri GrpcAddress => Process.GrpcAddress;
     public string Token => Process.Token;
 }

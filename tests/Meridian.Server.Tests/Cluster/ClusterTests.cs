@@ -86,6 +86,71 @@ public sealed class ClusterTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task The_cluster_view_lists_every_node_alive_with_one_leader_and_what_each_applied()
+    {
+        await using var cluster = await ClusterNodes.StartAsync(postgres, 2, Ct);
+        var published = await cluster[0].Client.PublishAsync("seen.txt", "1");
+
+        // Renewals come every second; the view is read until both nodes have renewed past the publish.
+        ClusterDto view;
+        do
+        {
+            view = await (await cluster[1].Client.GetAsync("/v1/cluster/nodes", Ct)).ReadAsync<ClusterDto>();
+        }
+        while ((view.Nodes.Count < 2 || view.Nodes.Any(n => n.AppliedRevision < published.Revision)) && await Retry());
+
+        Assert.Equal("node2", view.Self);
+        Assert.Equal(["node1", "node2"], view.Nodes.Select(n => n.Id));
+        Assert.All(view.Nodes, n => Assert.True(n.Alive));
+        Assert.All(view.Nodes, n => Assert.True(n.AppliedRevision >= published.Revision));
+        Assert.Equal(view.Leader, Assert.Single(view.Nodes, n => n.Leader).Id);
+        Assert.All(view.Nodes, n => Assert.StartsWith("http://127.0.0.1:", n.Address, StringComparison.Ordinal));
+
+        var key = await TestAuth.CreateKeyAsync(cluster[0].Client, Ct, "reader", scopes: ["discovery:read"]);
+        using var reader = TestAuth.ClientWith(cluster[0].BaseAddress, key);
+        Assert.Equal(HttpStatusCode.Forbidden, (await reader.GetAsync("/v1/cluster/nodes", Ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task An_access_key_revoked_on_one_node_is_refused_by_the_others_within_seconds()
+    {
+        await using var cluster = await ClusterNodes.StartAsync(postgres, 2, Ct);
+        var key = await TestAuth.CreateKeyAsync(cluster[0].Client, Ct, "orders");
+        using var onNode2 = TestAuth.ClientWith(cluster[1].BaseAddress, key);
+        while ((await onNode2.GetAsync("/v1/namespaces/public/services", Ct)).StatusCode == HttpStatusCode.Unauthorized && await Retry())
+        {
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await onNode2.GetAsync("/v1/namespaces/public/services", Ct)).StatusCode);
+        var keys = await (await cluster[0].Client.GetAsync("/v1/auth/keys", Ct)).ReadAsync<List<KeyDto>>();
+        var revoked = Stopwatch.StartNew();
+        (await cluster[0].Client.DeleteAsync($"/v1/auth/keys/{keys.Single(k => k.Name == "orders").Id}", Ct)).EnsureSuccessStatusCode();
+
+        while ((await onNode2.GetAsync("/v1/namespaces/public/services", Ct)).StatusCode == HttpStatusCode.OK && await Retry())
+        {
+        }
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await onNode2.GetAsync("/v1/namespaces/public/services", Ct)).StatusCode);
+        Assert.True(revoked.Elapsed < TimeSpan.FromSeconds(7), $"Node 2 took {revoked.Elapsed.TotalSeconds:F1} s to refuse the revoked key.");
+    }
+
+    /// <summary>Waits a little before a test reads again what another process changes on its own schedule; false after 10 s of it.</summary>
+    private async Task<bool> Retry()
+    {
+        _retries++;
+        await Task.Delay(TimeSpan.FromMilliseconds(200), Ct);
+        return _retries < 50;
+    }
+
+    private int _retries;
+
+    private sealed record KeyDto(string Id, string Name);
+
+    private sealed record ClusterNodeDto(string Id, string Address, bool Alive, bool Leader, long AppliedRevision);
+
+    private sealed record ClusterDto(string Self, string? Leader, List<ClusterNodeDto> Nodes);
+
+    [Fact]
     public async Task A_node_frozen_by_SIGSTOP_serves_what_changed_meanwhile_once_it_runs_again()
     {
         await using var cluster = await ClusterNodes.StartAsync(postgres, 2, Ct);
