@@ -4,12 +4,14 @@ set -uo pipefail
 cd "$(dirname "$0")"
 
 # What the tests need from Debian: PostgreSQL's binaries (the storage tests start servers of their own from them, so the
-# packaged cluster service is neither needed nor started) and nginx with its stream module (in front of a cluster).
+# packaged cluster service is neither needed nor started), nginx with its stream module (in front of a cluster), and curl
+# (cluster/up.sh waits for the nodes with it).
 install_test_packages() {
-  local missing=() packages=(postgresql nginx libnginx-mod-stream) sudo=() created_policy=0 apt_log
+  local missing=() packages=(postgresql nginx libnginx-mod-stream curl) sudo=() created_policy=0 apt_log
   compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
   command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
   [ -f /usr/lib/nginx/modules/ngx_stream_module.so ] || missing+=(libnginx-mod-stream)
+  command -v curl >/dev/null || missing+=(curl)
   [ "${#missing[@]}" -eq 0 ] && return 0
   if [ "$(id -u)" -ne 0 ]; then
     if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
@@ -94,6 +96,33 @@ else
     node_failed=$(grep -E '^# fail [0-9]+' "$node_log" | tail -n 1 | awk '{print $3}')
     rm -f "$node_log"
   fi
+fi
+# The same npm clients again, through nginx in front of a 3-node cluster on one PostgreSQL (cluster/up.sh).
+if [ "$node_rc" -eq 0 ] && [ -n "$server_dll" ]; then
+  cluster_password=meridian-test-admin-1
+  cluster_out=$(mktemp)
+  if MERIDIAN_SERVER_DLL="$server_dll" MERIDIAN_ADMIN_PASSWORD="$cluster_password" MERIDIAN_FRONT_HTTP=28848 MERIDIAN_FRONT_GRPC=29848 \
+      cluster/up.sh --detach >"$cluster_out" 2>&1; then
+    (cd "$compat" && MERIDIAN_URL=http://127.0.0.1:28848 MERIDIAN_ADMIN_PASSWORD="$cluster_password" node --test --test-reporter=tap \
+      --test-concurrency=1 --test-force-exit test/nacos-config.test.js test/nacos-config-namespace.test.js test/nacos-naming.test.js \
+      test/eureka.test.js test/cross-protocol.test.js) 2>&1 | tee "$cluster_out"
+    cluster_rc=${PIPESTATUS[0]}
+    cluster_passed=$(grep -E '^# pass [0-9]+' "$cluster_out" | tail -n 1 | awk '{print $3}')
+    cluster_failed=$(grep -E '^# fail [0-9]+' "$cluster_out" | tail -n 1 | awk '{print $3}')
+    node_passed=$(( ${node_passed:-0} + ${cluster_passed:-0} ))
+    node_failed=$(( ${node_failed:-0} + ${cluster_failed:-0} ))
+    if [ "$cluster_rc" -ne 0 ]; then
+      node_rc=$cluster_rc
+      [ "${cluster_failed:-0}" -eq 0 ] && node_failed=$(( ${node_failed:-0} + 1 ))
+    fi
+  else
+    echo "compat-node: the cluster (cluster/up.sh) did not start:" >&2
+    cat "$cluster_out" >&2
+    node_rc=1
+    node_failed=$(( ${node_failed:-0} + 1 ))
+  fi
+  cluster/up.sh stop >/dev/null 2>&1
+  rm -f "$cluster_out"
 fi
 node_passed=${node_passed:-0}
 node_failed=${node_failed:-0}

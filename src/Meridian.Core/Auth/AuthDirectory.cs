@@ -130,6 +130,7 @@ public sealed partial class AuthDirectory(IAuthStore store, TimeProvider time, I
         await _writes.WaitAsync(cancellationToken);
         try
         {
+            await ReloadIfSharedAsync(cancellationToken);
             if (!_state.Users.IsEmpty)
             {
                 return false;
@@ -342,23 +343,80 @@ public sealed partial class AuthDirectory(IAuthStore store, TimeProvider time, I
         {
             try
             {
-                await WriteAsync(async state =>
-                {
-                    var loaded = await store.LoadAsync(stoppingToken);
-                    var stored = Fingerprint(loaded);
-                    if (stored == _stored)
-                    {
-                        return (state, false);
-                    }
-
-                    _stored = stored;
-                    return (DirectorySnapshot.From(loaded) with { Generation = state.Generation + 1 }, true);
-                }, stoppingToken);
+                await WriteAsync(state => Task.FromResult((state, true)), stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 LogRefreshFailed(e);
             }
+        }
+    }
+
+    /// <summary>
+    /// On a shared store, when a key, a user or a role is not known here, it may have just been made on another node:
+    /// reads the directory again now (at most every <see cref="CatchUpSpacing"/>; callers meanwhile share the read) so the
+    /// caller is judged on what the store holds. Free on a single node.
+    /// </summary>
+    public Task CatchUpAsync()
+    {
+        if (!Shared)
+        {
+            return Task.CompletedTask;
+        }
+
+        lock (_catchUpGate)
+        {
+            if (_catchingUp is { IsCompleted: false } running)
+            {
+                return running;
+            }
+
+            if (_lastCatchUp != 0 && time.GetElapsedTime(_lastCatchUp) < CatchUpSpacing)
+            {
+                return Task.CompletedTask;
+            }
+
+            _lastCatchUp = time.GetTimestamp();
+            return _catchingUp = CatchUpNowAsync();
+        }
+    }
+
+    private async Task CatchUpNowAsync()
+    {
+        try
+        {
+            await WriteAsync(state => Task.FromResult((state, true)), CancellationToken.None);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogRefreshFailed(e);
+        }
+    }
+
+    private static readonly TimeSpan CatchUpSpacing = TimeSpan.FromMilliseconds(200);
+    private readonly Lock _catchUpGate = new();
+    private Task? _catchingUp;
+    private long _lastCatchUp;
+
+    private bool Shared => options.Value.DirectoryRefreshInterval is { } interval && interval > TimeSpan.Zero;
+
+    /// <summary>
+    /// Makes the directory what the store holds, when other nodes write it too; called with the write gate held, so a
+    /// write here judges by other nodes' writes (a role made elsewhere a moment ago) and never races a reload.
+    /// </summary>
+    private async Task ReloadIfSharedAsync(CancellationToken cancellationToken)
+    {
+        if (!Shared)
+        {
+            return;
+        }
+
+        var loaded = await store.LoadAsync(cancellationToken);
+        var stored = Fingerprint(loaded);
+        if (stored != _stored)
+        {
+            _stored = stored;
+            _state = DirectorySnapshot.From(loaded) with { Generation = _state.Generation + 1 };
         }
     }
 
@@ -430,7 +488,13 @@ public sealed partial class AuthDirectory(IAuthStore store, TimeProvider time, I
         await _writes.WaitAsync(cancellationToken);
         try
         {
+            await ReloadIfSharedAsync(cancellationToken);
             var (next, result) = await write(_state);
+            if (!ReferenceEquals(next, _state))
+            {
+                _stored = "";
+            }
+
             _state = next;
             return result;
         }

@@ -38,7 +38,7 @@ public sealed class Credentials : IDisposable
     }
 
     /// <summary>Checks a username and password; throws 401 when wrong, 429 when tried too often.</summary>
-    public Caller SignIn(string username, string password, string address)
+    public async ValueTask<Caller> SignInAsync(string username, string password, string address)
     {
         var remembered = Fingerprint(username, password);
         var now = _time.GetUtcNow();
@@ -55,8 +55,19 @@ public sealed class Credentials : IDisposable
             throw new TooManyRequestsException($"Too many login attempts for '{username}' from {address}; wait {Math.Ceiling(retry.TotalSeconds)} s and try again.", retry);
         }
 
-        var caller = _directory.VerifyPassword(username, password)
-            ?? throw new UnauthenticatedException("The username or password is wrong.");
+        var caller = _directory.VerifyPassword(username, password);
+        if (caller is null && _directory.UserCaller(username) is null)
+        {
+            // A user made on another node a moment ago is not known here yet.
+            await _directory.CatchUpAsync();
+            caller = _directory.VerifyPassword(username, password);
+        }
+
+        if (caller is null)
+        {
+            throw new UnauthenticatedException("The username or password is wrong.");
+        }
+
         if (_options.CredentialCacheDuration > TimeSpan.Zero)
         {
             if (_verified.Count >= MaxRemembered)
@@ -75,10 +86,28 @@ public sealed class Credentials : IDisposable
     {
         if (credential.StartsWith(AuthDirectory.KeyPrefix, StringComparison.Ordinal))
         {
-            return _directory.ResolveKey(credential)?.From(address);
+            // A key made on another node a moment ago is not known here yet: one look at the store before refusing it.
+            if (_directory.ResolveKey(credential) is not { } key)
+            {
+                await _directory.CatchUpAsync();
+                key = _directory.ResolveKey(credential);
+            }
+
+            return key?.From(address);
         }
 
-        return await _tokens.ValidateAsync(credential) is { } token ? _directory.UserCaller(token.User)?.From(address).Until(token.ExpiresAt) : null;
+        if (await _tokens.ValidateAsync(credential) is not { } token)
+        {
+            return null;
+        }
+
+        if (_directory.UserCaller(token.User) is not { } user)
+        {
+            await _directory.CatchUpAsync();
+            user = _directory.UserCaller(token.User);
+        }
+
+        return user?.From(address).Until(token.ExpiresAt);
     }
 
     public IssuedToken IssueToken(Caller user) => _tokens.Issue(user);

@@ -21,7 +21,7 @@ internal static class NacosAuthEndpoints
         var p = await NacosParameters.ReadAsync(http.Request, ct);
         var username = p.Required("username");
         var password = p.Required("password");
-        var caller = credentials.SignIn(username, password, http.Connection.RemoteIpAddress?.ToString() ?? "");
+        var caller = await credentials.SignInAsync(username, password, http.Connection.RemoteIpAddress?.ToString() ?? "");
         var token = credentials.IssueToken(caller);
         http.Response.Headers.Authorization = "Bearer " + token.AccessToken;
         return NacosResults.Json(w =>

@@ -100,7 +100,7 @@ internal sealed class MeridianAuthenticationHandler(
                     ?? throw new UnauthenticatedException("The access key is not valid (wrong, expired or revoked).");
             }
 
-            return credentials.SignIn(user, password, address);
+            return await credentials.SignInAsync(user, password, address);
         }
 
         if (header.Length > 0)
@@ -136,7 +136,7 @@ internal sealed class MeridianAuthenticationHandler(
         }
 
         return Get("username") is { Length: > 0 } user && Get("password") is { } password
-            ? credentials.SignIn(user, password, address)
+            ? await credentials.SignInAsync(user, password, address)
             : null;
     }
 

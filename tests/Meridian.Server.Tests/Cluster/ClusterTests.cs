@@ -41,6 +41,60 @@ public sealed class ClusterTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task Every_publish_acknowledged_before_a_node_is_killed_in_the_middle_of_500_is_readable_from_the_other_nodes()
+    {
+        await using var cluster = await ClusterNodes.StartAsync(postgres, 3, Ct);
+        var acknowledged = new System.Collections.Concurrent.ConcurrentBag<(string DataId, string Content, long Version)>();
+        var sent = 0;
+        var killAt = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // 16 clients, each publishing to the nodes in turn; node 1 is killed once 150 publishes are acknowledged.
+        var clients = Enumerable.Range(0, 16).Select(c => Task.Run(async () =>
+        {
+            for (var i = Interlocked.Increment(ref sent); i <= 500; i = Interlocked.Increment(ref sent))
+            {
+                var node = cluster[i % 3];
+                var dataId = $"burst-{i}.txt";
+                try
+                {
+                    using var response = await node.Client.PutConfigAsync(dataId, new { content = $"value {i}" });
+                    if (response.IsSuccessStatusCode)
+                    {
+                        var saved = await response.ReadAsync<ConfigWire.ConfigDto>();
+                        acknowledged.Add((dataId, saved.Content, saved.Version));
+                        if (acknowledged.Count >= 150)
+                        {
+                            killAt.TrySetResult();
+                        }
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                    // Sent to the killed node: never acknowledged, so never promised.
+                }
+            }
+        }, Ct)).ToList();
+        await killAt.Task.WaitAsync(TimeSpan.FromSeconds(60), Ct);
+        await cluster[0].Process.KillAsync();
+        await Task.WhenAll(clients);
+        Assert.InRange(acknowledged.Count, 300, 500);
+
+        // A marker published on node 2 and heard on node 3: each node has applied everything committed before it.
+        var marker = await cluster[1].Client.PublishAsync("burst-marker.txt", "done");
+        var heard = await (await cluster[2].Client.ListenAsync(new { timeoutMs = 10_000, keys = new[] { new { dataId = "burst-marker.txt", md5 = "" } } }, Ct))
+            .ReadAsync<ConfigWire.ListenResponseDto>();
+        Assert.Equal(marker.Md5, Assert.Single(heard.Changed).Md5);
+        foreach (var survivor in new[] { cluster[1], cluster[2] })
+        {
+            foreach (var (dataId, content, version) in acknowledged)
+            {
+                var read = await (await survivor.Client.GetAsync(ConfigWire.Path(dataId) + "?format=json", Ct)).ReadAsync<ConfigWire.ConfigDto>();
+                Assert.Equal((content, version), (read.Content, read.Version));
+            }
+        }
+    }
+
+    [Fact]
     public async Task Every_node_lists_an_instance_registered_on_any_of_them_and_reads_the_same_revision()
     {
         await using var cluster = await ClusterNodes.StartAsync(postgres, 2, Ct);

@@ -40,7 +40,7 @@ internal static class AuthEndpoints
     {
         var auth = api.MapGroup("/auth").WithTags("Auth");
 
-        auth.MapPost("/token", (TokenRequest request, HttpContext http, Credentials credentials) =>
+        auth.MapPost("/token", async (TokenRequest request, HttpContext http, Credentials credentials) =>
             {
                 var errors = new ValidationErrors();
                 if (string.IsNullOrEmpty(request.Username))
@@ -54,7 +54,7 @@ internal static class AuthEndpoints
                 }
 
                 errors.ThrowIfAny();
-                var caller = credentials.SignIn(request.Username!, request.Password!, http.Connection.RemoteIpAddress?.ToString() ?? "");
+                var caller = await credentials.SignInAsync(request.Username!, request.Password!, http.Connection.RemoteIpAddress?.ToString() ?? "");
                 var token = credentials.IssueToken(caller);
                 return new TokenResponse(token.AccessToken, "Bearer", (long)token.ExpiresIn.TotalSeconds);
             })
