@@ -14,6 +14,7 @@
 #   MERIDIAN_FRONT_GRPC        nginx's client-connection (gRPC) port (9848)
 #   MERIDIAN_FRONT_HOST        the address nginx listens on (127.0.0.1; 0.0.0.0 to be reached from other machines)
 #   MERIDIAN_PG_PORT           PostgreSQL's port (the first free one from 18432)
+#   MERIDIAN_NODE_ARGS         more settings for every node, space-separated (--Logging:LogLevel:Default=Warning)
 #
 # Needs PostgreSQL's server binaries, nginx with its stream module, curl and openssl: ./test.sh installs the first two
 # (apt-get install postgresql nginx libnginx-mod-stream curl openssl).
@@ -29,6 +30,7 @@ front_grpc=${MERIDIAN_FRONT_GRPC:-9848}
 front_host=${MERIDIAN_FRONT_HOST:-127.0.0.1}
 ready_seconds=30
 T=""
+read -r -a node_args <<<"${MERIDIAN_NODE_ARGS:-}"
 
 say() { printf 'cluster: %s\n' "$*"; }
 die() { printf 'cluster: %s\n' "$*" >&2; exit 1; }
@@ -184,6 +186,7 @@ start_nodes() {
       "--Meridian:Storage:Provider=Postgres" \
       "--Meridian:Storage:Postgres:ConnectionString=$connection_string" \
       "--Meridian:Storage:Sqlite:DataDirectory=$dir" \
+      "${node_args[@]}" \
       >"$dir/log" 2>&1) &
     echo "$!" >"$T/pids/node$i"
   done

@@ -62,6 +62,11 @@ wait_for() { # url: up to 60 s for it to answer
     sleep 0.5
   done
   echo "Timed out waiting for $1; logs are in $work" >&2
+  for log in "$work"/*.log; do
+    [ "$(basename "$log")" = build.log ] && continue
+    echo "--- $(basename "$log") (last lines) ---" >&2
+    tail -n 20 "$log" >&2
+  done
   return 1
 }
 

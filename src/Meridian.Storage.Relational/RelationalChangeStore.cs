@@ -163,11 +163,11 @@ internal sealed class RelationalChangeStore(IRelationalEngine engine, TimeProvid
         await using var tx = await engine.BeginAsync(statements, soft: false, cancellationToken);
         var orphans = new List<InstanceRemoved>();
         var sql = engine.Shared
-            ? "SELECT namespace, grp, service, body FROM instances WHERE ephemeral = 1 AND owner LIKE @mine"
+            ? "SELECT namespace, grp, service, body FROM instances WHERE ephemeral = 1 AND substr(owner, 1, length(@mine)) = @mine"
             : "SELECT namespace, grp, service, body FROM instances WHERE ephemeral = 1";
         {
             // A prepared statement of the connection's: read from, never disposed here.
-            var query = statements.Get(sql, engine.Shared ? [("@mine", node.Value.Id + "/%")] : []);
+            var query = statements.Get(sql, engine.Shared ? [("@mine", node.Value.Id + "/")] : []);
             await using var row = await query.ExecuteReaderAsync(cancellationToken);
             while (await row.ReadAsync(cancellationToken))
             {
