@@ -79,7 +79,7 @@ public sealed class PostgresDatabase : IRelationalEngine, IAsyncDisposable
     }
 
     public Task AnnounceAsync(Statements statements, long revision, CancellationToken cancellationToken) =>
-        statements.ExecuteAsync($"SELECT pg_notify('{Channel}', @revision)", cancellationToken,
+        statements.WriteAsync($"SELECT pg_notify('{Channel}', @revision)", cancellationToken,
             ("@revision", revision.ToString(CultureInfo.InvariantCulture)));
 
     /// <summary>A commit is durable when it returns (<c>synchronous_commit=on</c>, PostgreSQL's default, for every change).</summary>

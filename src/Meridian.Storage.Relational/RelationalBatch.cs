@@ -86,7 +86,7 @@ internal sealed class RelationalBatch(Statements statements, BatchQueries querie
     {
         foreach (var (key, (revision, makesExplicit)) in _touched)
         {
-            await statements.ExecuteAsync(
+            await statements.WriteAsync(
                 _upsertService ??=
                     "INSERT INTO services (namespace, grp, name, definition, revision, explicit) VALUES (@ns, @grp, @name, @definition, @revision, @explicit) " +
                     $"ON CONFLICT (namespace, grp, name) DO UPDATE SET revision = {engine.Greatest}(services.revision, excluded.revision), " +
@@ -99,7 +99,7 @@ internal sealed class RelationalBatch(Statements statements, BatchQueries querie
         foreach (var change in _log)
         {
             var row = ChangeCodec.Encode(change);
-            await statements.ExecuteAsync(
+            await statements.WriteAsync(
                 "INSERT INTO change_log (revision, at, kind, namespace, grp, name, item, version, body) " +
                 "VALUES (@revision, @at, @kind, @ns, @grp, @name, @item, @version, @body)",
                 ct, ("@revision", change.Revision), ("@at", change.At.ToUnixTimeMilliseconds()), ("@kind", row.Kind), ("@ns", row.Namespace),
@@ -131,7 +131,7 @@ internal sealed class RelationalBatch(Statements statements, BatchQueries querie
             }
         }
 
-        await using var reader = await statements.Get(sql, values).ExecuteReaderAsync(ct);
+        await using var reader = await statements.ReadAsync(sql, ct, values);
         while (await reader.ReadAsync(ct))
         {
             var entity = kind switch

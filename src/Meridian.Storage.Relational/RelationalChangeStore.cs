@@ -127,10 +127,11 @@ internal sealed class RelationalChangeStore(IRelationalEngine engine, TimeProvid
         await writes.FlushAsync(ct);
         if (revision != first)
         {
-            await statements.ExecuteAsync("UPDATE revision_counter SET value = @v WHERE id = 1", ct, ("@v", revision));
+            await statements.WriteAsync("UPDATE revision_counter SET value = @v WHERE id = 1", ct, ("@v", revision));
             await engine.AnnounceAsync(statements, revision, ct);
         }
 
+        await statements.FlushAsync(ct);
         await tx.CommitAsync(ct);
         return outcomes;
     }
@@ -190,8 +191,9 @@ internal sealed class RelationalChangeStore(IRelationalEngine engine, TimeProvid
 
         await writes.FlushAsync(cancellationToken);
 
-        await statements.ExecuteAsync("UPDATE revision_counter SET value = @v WHERE id = 1", cancellationToken, ("@v", revision));
+        await statements.WriteAsync("UPDATE revision_counter SET value = @v WHERE id = 1", cancellationToken, ("@v", revision));
         await engine.AnnounceAsync(statements, revision, cancellationToken);
+        await statements.FlushAsync(cancellationToken);
         await tx.CommitAsync(cancellationToken);
     }
 

@@ -58,7 +58,7 @@ internal sealed class RelationalConfigHistoryStore(IRelationalEngine engine) : I
             cutoff, PurgeBatch, cancellationToken);
 
     internal static Task AppendHistoryAsync(Statements statements, ConfigItem item, ConfigHistoryEntry change, CancellationToken cancellationToken) =>
-        statements.ExecuteAsync(
+        statements.WriteAsync(
             "INSERT INTO config_history (namespace, grp, data_id, version, op, content, md5, type, app_name, tags, description, who, source_address, changed_at) " +
             "VALUES (@ns, @grp, @dataId, @version, @op, @content, @md5, @type, @appName, @tags, @description, @who, @source, @changedAt)",
             cancellationToken,

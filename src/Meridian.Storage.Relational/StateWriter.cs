@@ -17,7 +17,7 @@ internal static class StateWriter
         switch (change)
         {
             case NamespaceSaved c:
-                await s.ExecuteAsync(
+                await s.WriteAsync(
                     "INSERT INTO namespaces (id, name, description, revision) VALUES (@id, @name, @description, @revision) " +
                     "ON CONFLICT (id) DO UPDATE SET name = excluded.name, description = excluded.description, revision = excluded.revision",
                     ct, ("@id", c.Namespace.Id), ("@name", c.Namespace.Name), ("@description", c.Namespace.Description ?? ""), ("@revision", c.Revision));
@@ -25,14 +25,14 @@ internal static class StateWriter
                 break;
 
             case NamespaceRemoved c:
-                await s.ExecuteAsync("DELETE FROM namespaces WHERE id = @ns", ct, ("@ns", c.Id));
-                await s.ExecuteAsync("DELETE FROM services WHERE namespace = @ns AND explicit = 0", ct, ("@ns", c.Id));
+                await s.WriteAsync("DELETE FROM namespaces WHERE id = @ns", ct, ("@ns", c.Id));
+                await s.WriteAsync("DELETE FROM services WHERE namespace = @ns AND explicit = 0", ct, ("@ns", c.Id));
                 batch.Wrote(EntityRef.OfNamespace(c.Id), 0);
                 batch.Untouch(key => key.Namespace == c.Id);
                 break;
 
             case ServiceSaved c:
-                await s.ExecuteAsync(
+                await s.WriteAsync(
                     "INSERT INTO services (namespace, grp, name, definition, revision, explicit) VALUES (@ns, @grp, @name, @definition, @revision, 1) " +
                     "ON CONFLICT (namespace, grp, name) DO UPDATE SET definition = excluded.definition, revision = excluded.revision, explicit = 1",
                     ct, ("@ns", c.Key.Namespace), ("@grp", c.Key.Group), ("@name", c.Key.Name), ("@definition", ChangeCodec.Json(c.Definition)),
@@ -41,14 +41,14 @@ internal static class StateWriter
                 break;
 
             case ServiceRemoved c:
-                await s.ExecuteAsync("DELETE FROM services WHERE namespace = @ns AND grp = @grp AND name = @name", ct,
+                await s.WriteAsync("DELETE FROM services WHERE namespace = @ns AND grp = @grp AND name = @name", ct,
                     ("@ns", c.Key.Namespace), ("@grp", c.Key.Group), ("@name", c.Key.Name));
                 batch.Wrote(EntityRef.OfService(c.Key), 0);
                 batch.Untouch(key => key == c.Key);
                 break;
 
             case InstanceSaved c:
-                await s.ExecuteAsync(
+                await s.WriteAsync(
                     "INSERT INTO instances (namespace, grp, service, instance_id, body, revision, ephemeral, owner) " +
                     "VALUES (@ns, @grp, @name, @id, @body, @revision, @ephemeral, @owner) " +
                     "ON CONFLICT (namespace, grp, service, instance_id) DO UPDATE SET body = excluded.body, revision = excluded.revision, " +
@@ -60,7 +60,7 @@ internal static class StateWriter
                 break;
 
             case InstanceRemoved c:
-                await s.ExecuteAsync("DELETE FROM instances WHERE namespace = @ns AND grp = @grp AND service = @name AND instance_id = @id", ct,
+                await s.WriteAsync("DELETE FROM instances WHERE namespace = @ns AND grp = @grp AND service = @name AND instance_id = @id", ct,
                     ("@ns", c.Key.Namespace), ("@grp", c.Key.Group), ("@name", c.Key.Name), ("@id", c.Instance.InstanceId));
                 batch.Wrote(EntityRef.OfInstance(c.Key, c.Instance.InstanceId), 0);
                 batch.Touch(c.Key, c.Revision, makesExplicit: false);
@@ -69,7 +69,7 @@ internal static class StateWriter
             case ConfigSaved c:
             {
                 var item = c.Item;
-                await s.ExecuteAsync(
+                await s.WriteAsync(
                     "INSERT INTO configs (namespace, grp, data_id, content, md5, type, app_name, tags, description, version, created_at, modified_at, revision, deleted) " +
                     "VALUES (@ns, @grp, @dataId, @content, @md5, @type, @appName, @tags, @description, @version, @createdAt, @modifiedAt, @revision, 0) " +
                     "ON CONFLICT (namespace, grp, data_id) DO UPDATE SET content = excluded.content, md5 = excluded.md5, type = excluded.type, " +
@@ -85,7 +85,7 @@ internal static class StateWriter
             }
 
             case ConfigRemoved c:
-                await s.ExecuteAsync(
+                await s.WriteAsync(
                     "UPDATE configs SET content = '', md5 = '', version = @version, modified_at = @at, revision = @revision, deleted = 1 " +
                     "WHERE namespace = @ns AND grp = @grp AND data_id = @dataId",
                     ct, ("@ns", c.Last.Key.Namespace), ("@grp", c.Last.Key.Group), ("@dataId", c.Last.Key.DataId), ("@version", c.Entry.Version),

@@ -38,6 +38,9 @@ public sealed partial class ChangeLog : IHostedService
     private Task? _follower;
     private int _catchUpQueued;
 
+    /// <summary>The highest revision this node's writer has committed (applied or about to be).</summary>
+    private long _committedHere;
+
     /// <summary>Not a batch: asks the apply loop to read what the store has after memory's revision.</summary>
     private readonly Committed _catchUp = new([], [], Task.CompletedTask);
     private long _revision;
@@ -165,6 +168,10 @@ public sealed partial class ChangeLog : IHostedService
         {
             outcomes = await _store.CommitAsync([.. batch.Select(p => p.Request)], _time.GetUtcNow(), CancellationToken.None);
             durable = _store.WhenDurable();
+            if (LastRevision(outcomes) is { } last)
+            {
+                Volatile.Write(ref _committedHere, last);
+            }
         }
         catch (Exception e)
         {
@@ -200,7 +207,9 @@ public sealed partial class ChangeLog : IHostedService
         {
             await foreach (var revision in feed.WatchAsync(stopping))
             {
-                if (revision == 0 || revision > Revision)
+                // A revision at or below this node's own last commit was committed before it, so applying that commit
+                // reads it first anyway (this node also hears its own announcements).
+                if (revision == 0 || revision > Math.Max(Revision, Volatile.Read(ref _committedHere)))
                 {
                     RequestCatchUp();
                 }
@@ -374,6 +383,19 @@ public sealed partial class ChangeLog : IHostedService
         {
             Volatile.Write(ref _revision, change.Revision);
         }
+    }
+
+    private static long? LastRevision(IReadOnlyList<CommitOutcome> outcomes)
+    {
+        for (var i = outcomes.Count - 1; i >= 0; i--)
+        {
+            if (outcomes[i].Committed is { } change)
+            {
+                return change.Revision;
+            }
+        }
+
+        return null;
     }
 
     private static long? FirstRevision(IReadOnlyList<CommitOutcome> outcomes)
