@@ -10,19 +10,9 @@ ARTIFACTS="${BENCH_ARTIFACTS:-/tmp/art-bench}"
 OUT="${BENCH_OUT:-$ROOT/bench/results/cluster}"
 cd "$ROOT"
 
-command -v etcd >/dev/null 2>&1 || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq etcd-server >/dev/null; }
-ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
-
-echo "Building Release into $ARTIFACTS..."
-dotnet build src/Meridian.Server/Meridian.Server.csproj -c Release --artifacts-path "$ARTIFACTS" -v quiet -nologo | grep -E "error|Warn" || true
-dotnet build bench/Meridian.LoadTest/Meridian.LoadTest.csproj -c Release --artifacts-path "$ARTIFACTS" -v quiet -nologo | grep -E "error|Warn" || true
-SERVER_DLL="$ARTIFACTS/bin/Meridian.Server/release/Meridian.Server.dll"
-LOADTEST_DLL="$ARTIFACTS/bin/Meridian.LoadTest/release/Meridian.LoadTest.dll"
-[[ -f "$SERVER_DLL" && -f "$LOADTEST_DLL" ]] || { echo "Build failed: $SERVER_DLL or $LOADTEST_DLL is missing" >&2; exit 1; }
-
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
+bench_prepare
 
 WORK="$(mktemp -d /tmp/meridian-cluster-bench.XXXXXX)"
 ETCD_PID=""
@@ -43,12 +33,7 @@ MERIDIAN_SERVER_DLL="$SERVER_DLL" MERIDIAN_ADMIN_PASSWORD="$ADMIN_PASSWORD" MERI
 CLUSTER_DIR="$(cat "${TMPDIR:-/tmp}/meridian-cluster-$(id -u).dir")"
 NODE1_PID="$(cat "$CLUSTER_DIR/pids/node1")"
 
-etcd --name bench --data-dir "$WORK/etcd" \
-  --listen-client-urls "http://127.0.0.1:$ETCD_PORT" --advertise-client-urls "http://127.0.0.1:$ETCD_PORT" \
-  --listen-peer-urls "http://127.0.0.1:$ETCD_PEER" --initial-advertise-peer-urls "http://127.0.0.1:$ETCD_PEER" \
-  --initial-cluster "bench=http://127.0.0.1:$ETCD_PEER" --quota-backend-bytes 8589934592 \
-  --logger zap --log-level error >"$WORK/etcd.log" 2>&1 &
-ETCD_PID=$!
+start_etcd "$WORK/etcd" "$ETCD_PORT" "$ETCD_PEER" "$WORK/etcd.log"
 for _ in $(seq 1 100); do
   curl -fsS "http://127.0.0.1:$ETCD_PORT/health" >/dev/null 2>&1 && break
   sleep 0.2

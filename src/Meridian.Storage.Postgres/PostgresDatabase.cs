@@ -22,11 +22,11 @@ public sealed class PostgresDatabase : IRelationalEngine, IAsyncDisposable
     private const long MigrationLock = 0x6d65726964696e;
 
     private readonly NpgsqlDataSource _source;
-    private readonly SemaphoreSlim _initGate = new(1, 1);
-    private volatile bool _initialized;
+    private readonly InitializeOnce _init;
 
     public PostgresDatabase(IOptions<PostgresOptions> options)
     {
+        _init = new InitializeOnce(MigrateAsync);
         var builder = new NpgsqlConnectionStringBuilder(options.Value.ConnectionString);
         if (builder.MaxAutoPrepare == 0)
         {
@@ -95,27 +95,7 @@ public sealed class PostgresDatabase : IRelationalEngine, IAsyncDisposable
     internal void ClearPool() => _source.Clear();
 
     /// <summary>Applies the migrations this database lacks, on first use.</summary>
-    public async ValueTask EnsureInitializedAsync(CancellationToken cancellationToken)
-    {
-        if (_initialized)
-        {
-            return;
-        }
-
-        await _initGate.WaitAsync(cancellationToken);
-        try
-        {
-            if (!_initialized)
-            {
-                await MigrateAsync(cancellationToken);
-                _initialized = true;
-            }
-        }
-        finally
-        {
-            _initGate.Release();
-        }
-    }
+    public ValueTask EnsureInitializedAsync(CancellationToken cancellationToken) => _init.EnsureAsync(cancellationToken);
 
     private async Task MigrateAsync(CancellationToken cancellationToken)
     {
@@ -157,6 +137,6 @@ public sealed class PostgresDatabase : IRelationalEngine, IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _source.DisposeAsync();
-        _initGate.Dispose();
+        _init.Dispose();
     }
 }

@@ -19,12 +19,14 @@ public sealed class SqliteDatabase : IRelationalEngine, IAsyncDisposable
     private readonly string _synchronous;
     private readonly string _ephemeralSynchronous;
     private readonly SqliteWalSync? _walSync;
+    private readonly InitializeOnce _init;
     private bool _soft;
     private SqliteConnection? _writer;
     private Statements? _statements;
 
     public SqliteDatabase(IOptions<SqliteOptions> options)
     {
+        _init = new InitializeOnce(InitializeAsync);
         var o = options.Value;
         Path = o.DatabasePath;
         _synchronous = o.Synchronous.ToUpperInvariant();
@@ -53,31 +55,8 @@ public sealed class SqliteDatabase : IRelationalEngine, IAsyncDisposable
 
     public bool IsConstraintViolation(DbException exception) => exception is SqliteException { SqliteErrorCode: SqliteConstraint };
 
-    private readonly SemaphoreSlim _initGate = new(1, 1);
-    private volatile bool _initialized;
-
     /// <summary>Opens the file and migrates it on first use, so callers need not agree on who starts first.</summary>
-    public async ValueTask EnsureInitializedAsync(CancellationToken cancellationToken)
-    {
-        if (_initialized)
-        {
-            return;
-        }
-
-        await _initGate.WaitAsync(cancellationToken);
-        try
-        {
-            if (!_initialized)
-            {
-                await InitializeAsync(cancellationToken);
-                _initialized = true;
-            }
-        }
-        finally
-        {
-            _initGate.Release();
-        }
-    }
+    public ValueTask EnsureInitializedAsync(CancellationToken cancellationToken) => _init.EnsureAsync(cancellationToken);
 
     private async Task InitializeAsync(CancellationToken cancellationToken)
     {
@@ -190,7 +169,7 @@ public sealed class SqliteDatabase : IRelationalEngine, IAsyncDisposable
 
         _walSync?.Dispose();
         _writeGate.Dispose();
-        _initGate.Dispose();
+        _init.Dispose();
     }
 
     private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)

@@ -9,6 +9,22 @@ function within(promise, ms, what) {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+/**
+ * Reads until the answer satisfies done, for at most ms, and resolves with the last answer. Through a load balancer in
+ * front of a cluster, a read right after a write may land on another node, which has the write within the cluster's
+ * propagation bound (1 s); against one server the first read already satisfies it.
+ */
+async function visibleWithin(ms, read, done) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const answer = await read();
+    if (done(answer) || Date.now() >= deadline) {
+      return answer;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 /** Resolves with the first value a callback-style source delivers that satisfies the predicate. */
 function firstMatching(subscribe, predicate) {
   return new Promise((resolve) => {
@@ -69,4 +85,4 @@ function quietLogger() {
   return { lines, lineMatching, debug: keep('debug'), info: keep('info'), warn: keep('warn'), error: keep('error'), log: keep('log') };
 }
 
-module.exports = { within, firstMatching, nextEvent, eventLog, quietLogger };
+module.exports = { visibleWithin, within, firstMatching, nextEvent, eventLog, quietLogger };

@@ -7,7 +7,7 @@ const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { startMeridian, createAccessKey } = require('../lib/meridian');
 const { eurekaClient: newEurekaClient } = require('../lib/eureka');
-const { within, nextEvent } = require('../lib/wait');
+const { within, nextEvent, visibleWithin } = require('../lib/wait');
 const { json, request } = require('../lib/http');
 
 let server;
@@ -68,7 +68,7 @@ test('eureka-js-client re-registers when a renewal answers 404', async () => {
     const forgotten = await request('DELETE', `${server.url}/eureka/apps/JSSERVICE/jsservice-lost`);
     assert.equal(forgotten.status, 200);
     await within(nextEvent(client, 'registered'), 10_000, 're-registration after a 404 renewal');
-    const found = await json('GET', `${server.url}/eureka/apps/JSSERVICE/jsservice-lost`);
+    const found = await visibleWithin(1000, () => json('GET', `${server.url}/eureka/apps/JSSERVICE/jsservice-lost`), (r) => r.status === 200);
     assert.equal(found.status, 200);
     assert.equal(found.json.instance.status, 'UP');
   } finally {

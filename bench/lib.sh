@@ -1,0 +1,35 @@
+# Shared by bench/run.sh and bench/cluster.sh (sourced, from the repository's root): etcd installed, the server and
+# the load test built in Release, free ports, etcd started beside Meridian.
+
+# Installs etcd if missing, raises the open-file limit, builds; sets SERVER_DLL and LOADTEST_DLL.
+bench_prepare() {
+  if ! command -v etcd >/dev/null 2>&1; then
+    echo "Installing etcd (Debian package etcd-server)..."
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq etcd-server >/dev/null
+  fi
+
+  # Ten thousand held long-polls need as many sockets on each side.
+  ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+
+  echo "Building Release into $ARTIFACTS..."
+  dotnet build src/Meridian.Server/Meridian.Server.csproj -c Release --artifacts-path "$ARTIFACTS" -v quiet -nologo | grep -E "error|Warn" || true
+  dotnet build bench/Meridian.LoadTest/Meridian.LoadTest.csproj -c Release --artifacts-path "$ARTIFACTS" -v quiet -nologo | grep -E "error|Warn" || true
+  SERVER_DLL="$ARTIFACTS/bin/Meridian.Server/release/Meridian.Server.dll"
+  LOADTEST_DLL="$ARTIFACTS/bin/Meridian.LoadTest/release/Meridian.LoadTest.dll"
+  [[ -f "$SERVER_DLL" && -f "$LOADTEST_DLL" ]] || { echo "Build failed: $SERVER_DLL or $LOADTEST_DLL is missing" >&2; exit 1; }
+}
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+# start_etcd DATA_DIR CLIENT_PORT PEER_PORT LOG: etcd in the background; sets ETCD_PID.
+start_etcd() {
+  etcd --name bench --data-dir "$1" \
+    --listen-client-urls "http://127.0.0.1:$2" --advertise-client-urls "http://127.0.0.1:$2" \
+    --listen-peer-urls "http://127.0.0.1:$3" --initial-advertise-peer-urls "http://127.0.0.1:$3" \
+    --initial-cluster "bench=http://127.0.0.1:$3" --quota-backend-bytes 8589934592 \
+    --logger zap --log-level error >"$4" 2>&1 &
+  ETCD_PID=$!
+}
