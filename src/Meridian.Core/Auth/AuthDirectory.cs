@@ -339,15 +339,23 @@ public sealed partial class AuthDirectory(IAuthStore store, TimeProvider time, I
         }
 
         using var timer = new PeriodicTimer(interval, time);
+        var failing = false;
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try
             {
                 await WriteAsync(state => Task.FromResult((state, true)), stoppingToken);
+                failing = false;
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                LogRefreshFailed(e);
+                // Once per outage, not every interval of it.
+                if (!failing)
+                {
+                    LogRefreshFailed(e);
+                }
+
+                failing = true;
             }
         }
     }
@@ -411,7 +419,16 @@ public sealed partial class AuthDirectory(IAuthStore store, TimeProvider time, I
             return;
         }
 
-        var loaded = await store.LoadAsync(cancellationToken);
+        AuthState loaded;
+        try
+        {
+            loaded = await store.LoadAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not (OperationCanceledException or MeridianException))
+        {
+            throw new StorageUnavailableException($"The store could not be read ({e.GetBaseException().Message}); try again once it answers.", e);
+        }
+
         var stored = Fingerprint(loaded);
         if (stored != _stored)
         {
