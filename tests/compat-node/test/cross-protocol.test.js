@@ -7,7 +7,7 @@ const assert = require('node:assert/strict');
 const { startMeridian } = require('../lib/meridian');
 const { eurekaClient: newEurekaClient, call } = require('../lib/eureka');
 const { namingClient } = require('../lib/nacos-naming');
-const { within, firstMatching } = require('../lib/wait');
+const { within, firstMatching, visibleWithin } = require('../lib/wait');
 
 let server;
 let nacos;
@@ -30,7 +30,7 @@ test('an instance registered by eureka-js-client is returned by the Nacos client
   const eureka = eurekaClient('orderservice', 'orderservice-1', 7201);
   try {
     await within(call((cb) => eureka.start(cb)), 10_000, 'eureka-js-client to start');
-    const hosts = await nacos.getAllInstances('orderservice');
+    const hosts = await visibleWithin(1000, () => nacos.getAllInstances('orderservice'), (h) => h.length === 1);
     assert.equal(hosts.length, 1);
     assert.equal(hosts[0].ip, '127.0.0.1');
     assert.equal(hosts[0].port, 7201);
@@ -65,10 +65,14 @@ test('an instance registered by the Nacos client is seen by eureka-js-client', a
     const byVip = watcher.getInstancesByVipAddress('userservice');
     assert.equal(byVip.length, 1);
 
-    // A deregistration through Nacos is in the very next fetch: no response cache to wait out.
+    // A deregistration through Nacos is in the next fetch from the node that took it (no response cache to wait
+    // out), and in any other node's within the cluster's propagation bound.
     await nacos.deregisterInstance('userservice', { ip: '127.0.0.1', port: 7301 });
-    await call((cb) => watcher.fetchRegistry(cb));
-    assert.equal(watcher.getInstancesByAppId('USERSERVICE').length, 0);
+    const left = await visibleWithin(1000, async () => {
+      await call((cb) => watcher.fetchRegistry(cb));
+      return watcher.getInstancesByAppId('USERSERVICE');
+    }, (instances) => instances.length === 0);
+    assert.equal(left.length, 0);
   } finally {
     await call((cb) => watcher.stop(cb)).catch(() => {});
   }

@@ -40,7 +40,14 @@ test('eureka-js-client registers, renews, fetches the registry and sees another 
   const second = eurekaClient('jsservice-2', 7102, { fetchRegistry: false });
   try {
     await within(start(first), 10_000, 'the first client to start');
-    const own = first.getInstancesByAppId('JSSERVICE');
+    // Its own registration is in the registry it fetched at start, or (another node's) within the propagation bound.
+    const own = await visibleWithin(1000, async () => {
+      const listed = first.getInstancesByAppId('JSSERVICE');
+      if (listed.length === 0) {
+        await fetchRegistry(first);
+      }
+      return first.getInstancesByAppId('JSSERVICE');
+    }, (listed) => listed.length === 1);
     assert.deepEqual(own.map((i) => i.instanceId), ['jsservice-1'], first.logLines.join('\n'));
     assert.equal(own[0].status, 'UP');
     assert.equal(own[0].port.$, 7101);
@@ -49,8 +56,10 @@ test('eureka-js-client registers, renews, fetches the registry and sees another 
     await within(nextEvent(first, 'heartbeat'), 10_000, 'a successful renewal (200)');
 
     await within(start(second), 10_000, 'the second client to start');
-    await fetchRegistry(first);
-    const byApp = first.getInstancesByAppId('jsservice').map((i) => i.instanceId).sort();
+    const byApp = await visibleWithin(1000, async () => {
+      await fetchRegistry(first);
+      return first.getInstancesByAppId('jsservice').map((i) => i.instanceId).sort();
+    }, (ids) => ids.length === 2);
     assert.deepEqual(byApp, ['jsservice-1', 'jsservice-2']);
     const byVip = first.getInstancesByVipAddress('jsservice').map((i) => i.port.$).sort();
     assert.deepEqual(byVip, [7101, 7102]);
@@ -86,11 +95,11 @@ test('eureka-js-client stop deregisters the instance at once', async () => {
   await stop(client);
   await within(deregistered, 10_000, 'the deregistered event');
 
-  const gone = await json('GET', `${server.url}/eureka/apps/JSSERVICE/jsservice-stop`);
+  const gone = await visibleWithin(1000, () => json('GET', `${server.url}/eureka/apps/JSSERVICE/jsservice-stop`), (r) => r.status === 404);
   assert.equal(gone.status, 404);
-  const registry = await json('GET', `${server.url}/eureka/apps/`);
-  const apps = registry.json.applications.application;
-  const ids = apps.flatMap((a) => a.instance.map((i) => i.instanceId));
+  const listedIds = (registry) => registry.json.applications.application.flatMap((a) => a.instance.map((i) => i.instanceId));
+  const registry = await visibleWithin(1000, () => json('GET', `${server.url}/eureka/apps/`), (r) => !listedIds(r).includes('jsservice-stop'));
+  const ids = listedIds(registry);
   assert.ok(!ids.includes('jsservice-stop'), `still listed: ${ids}`);
 });
 
@@ -99,7 +108,13 @@ test('eureka-js-client with an access key as its Basic password registers, renew
   const client = eurekaClient('jsservice-key', 7105, { credentials: { username: 'jsservice', password: key } });
   try {
     await within(start(client), 10_000, 'the client to start');
-    assert.ok(client.getInstancesByAppId('JSSERVICE').some((i) => i.instanceId === 'jsservice-key'), client.logLines.join('\n'));
+    const listed = await visibleWithin(1000, async () => {
+      if (!client.getInstancesByAppId('JSSERVICE').some((i) => i.instanceId === 'jsservice-key')) {
+        await fetchRegistry(client);
+      }
+      return client.getInstancesByAppId('JSSERVICE');
+    }, (instances) => instances.some((i) => i.instanceId === 'jsservice-key'));
+    assert.ok(listed.some((i) => i.instanceId === 'jsservice-key'), client.logLines.join('\n'));
     await within(nextEvent(client, 'heartbeat'), 10_000, 'a successful renewal (200)');
 
     const registered = await json('GET', `${server.url}/eureka/apps/JSSERVICE/jsservice-key`);
