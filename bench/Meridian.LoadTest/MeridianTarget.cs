@@ -20,6 +20,7 @@ internal sealed class MeridianTarget : IDisposable
     private readonly Settings _settings;
     private readonly string _key;
     private readonly HttpClient _http;
+    private readonly HttpClient[] _nodes;
     private readonly Metadata _credentials;
 
     private MeridianTarget(Settings settings, string key)
@@ -27,6 +28,7 @@ internal sealed class MeridianTarget : IDisposable
         _settings = settings;
         _key = key;
         _http = Http.Client(settings.MeridianHttp, settings.Concurrency, key);
+        _nodes = [.. settings.MeridianNodes.Select(node => Http.Client(node, 1, key))];
         _credentials = new Metadata { { "authorization", "Bearer " + key } };
     }
 
@@ -187,9 +189,14 @@ internal sealed class MeridianTarget : IDisposable
         var deadline = Stopwatch.StartNew();
         while (true)
         {
-            var body = await Http.SendAsync(_http, HttpMethod.Get, Config(dataId) + "/listeners", null, ct);
-            using var doc = JsonDocument.Parse(body);
-            var count = doc.RootElement.GetArrayLength();
+            // Each node lists the long-polls it holds itself: behind a load balancer, the sum over the nodes.
+            var count = 0;
+            foreach (var node in _nodes.Length > 0 ? _nodes : [_http])
+            {
+                var body = await Http.SendAsync(node, HttpMethod.Get, Config(dataId) + "/listeners", null, ct);
+                using var doc = JsonDocument.Parse(body);
+                count += doc.RootElement.GetArrayLength();
+            }
             if (count >= expected)
             {
                 return;
@@ -414,7 +421,14 @@ internal sealed class MeridianTarget : IDisposable
         }
     }
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        _http.Dispose();
+        foreach (var node in _nodes)
+        {
+            node.Dispose();
+        }
+    }
 }
 
 internal sealed record PublishBody(string Content, string Type);

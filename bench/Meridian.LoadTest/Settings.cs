@@ -4,6 +4,12 @@ namespace Meridian.LoadTest;
 internal sealed class Settings
 {
     public required Uri MeridianHttp { get; init; }
+
+    /// <summary>
+    /// The nodes behind <see cref="MeridianHttp"/> when it is a load balancer in front of a cluster (<c>--meridian-nodes
+    /// URL,URL</c>): a fan-out row counts the long-polls each node holds and waits for their sum.
+    /// </summary>
+    public IReadOnlyList<Uri> MeridianNodes { get; init; } = [];
     public required Uri MeridianGrpc { get; init; }
     public int MeridianPid { get; init; }
 
@@ -38,7 +44,10 @@ internal sealed class Settings
     /// <summary>How many instances go into the one service of the service-size row; its rates are timed per 10k.</summary>
     public int OneServiceRegistration => Quick ? 20_000 : 100_000;
     public int Configs => Quick ? 1_000 : 10_000;
-    public int[] FanOuts => Quick ? [1_000] : [1_000, 10_000];
+    /// <summary>The subscriber counts of the fan-out rows (<c>--fanouts 1000,10000</c>); 1k in a quick run, 1k and 10k otherwise.</summary>
+    public int[] FanOuts => FanOutCounts ?? (Quick ? [1_000] : [1_000, 10_000]);
+
+    public int[]? FanOutCounts { get; init; }
     public int FanOutTrials => Quick ? 3 : 7;
     public TimeSpan RegistrationTimeLimit => Quick ? TimeSpan.FromSeconds(15) : TimeSpan.FromSeconds(90);
 
@@ -66,6 +75,10 @@ internal sealed class Settings
         return new Settings
         {
             MeridianHttp = new Uri(Need("meridian")),
+            FanOutCounts = map.TryGetValue("fanouts", out var fanouts)
+                ? [.. fanouts.Split(',').Select(f => int.Parse(f, System.Globalization.CultureInfo.InvariantCulture))]
+                : null,
+            MeridianNodes = map.TryGetValue("meridian-nodes", out var nodes) ? [.. nodes.Split(',').Select(n => new Uri(n))] : [],
             MeridianGrpc = new Uri(Need("meridian-grpc")),
             MeridianPid = int.Parse(Need("meridian-pid"), System.Globalization.CultureInfo.InvariantCulture),
             MeridianUser = map.TryGetValue("meridian-user", out var user) ? user : "admin",
