@@ -30,7 +30,7 @@ ADMIN_PASSWORD="$(python3 -c 'import secrets; print(secrets.token_urlsafe(24))')
 
 # Instances outlive the whole run without heartbeats, so expiry never changes what a scenario measures.
 MERIDIAN_SERVER_DLL="$SERVER_DLL" MERIDIAN_ADMIN_PASSWORD="$ADMIN_PASSWORD" MERIDIAN_FRONT_HTTP="$FRONT_HTTP" MERIDIAN_FRONT_GRPC="$FRONT_GRPC" \
-  MERIDIAN_NODE_ARGS="--Meridian:Registry:HeartbeatTimeout=00:15:00 --Meridian:Registry:DeleteTimeout=00:30:00 --Logging:LogLevel:Default=Warning" \
+  MERIDIAN_NODE_ARGS="--Meridian:Registry:HeartbeatTimeout=00:15:00 --Meridian:Registry:DeleteTimeout=00:30:00 $BENCH_LIMITS --Logging:LogLevel:Default=Warning" \
   cluster/up.sh --detach | grep -E "^cluster:|HTTP|gRPC" || true
 CLUSTER_DIR="$(cat "${TMPDIR:-/tmp}/meridian-cluster-$(id -u).dir")"
 NODE1_PID="$(cat "$CLUSTER_DIR/pids/node1")"

@@ -2,6 +2,11 @@
 # the load test built in Release, free ports, etcd started beside Meridian.
 
 # Installs etcd if missing, raises the open-file limit, builds; sets SERVER_DLL and LOADTEST_DLL.
+# The load test is one caller at one address doing a fleet's work (100k instances in one service, 10k connections,
+# tens of thousands of requests a second): the quotas that stop one runaway client (docs/limits.md) are lifted.
+# shellcheck disable=SC2034
+BENCH_LIMITS="--Meridian:Limits:RequestsPerSecondPerCaller=0 --Meridian:Limits:MaxInstancesPerService=10000000 --Meridian:Limits:MaxServicesPerNamespace=10000000 --Meridian:Limits:MaxConfigsPerNamespace=10000000 --Meridian:Limits:MaxConnectionsPerAddress=10000000"
+
 bench_prepare() {
   if ! command -v etcd >/dev/null 2>&1; then
     echo "Installing etcd (Debian package etcd-server)..."

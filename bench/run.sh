@@ -31,7 +31,8 @@ HTTP_PORT="$(free_port)"; GRPC_PORT="$(free_port)"; ETCD_PORT="$(free_port)"; ET
 # that need it see it, through the environment (not the command line).
 ADMIN_PASSWORD="$(python3 -c 'import secrets; print(secrets.token_urlsafe(24))')"
 
-# Instances outlive the whole run without heartbeats, so expiry never changes what a scenario measures.
+# Instances outlive the whole run without heartbeats, so expiry never changes what a scenario measures. The load test is
+# one caller at one address doing the work of a fleet: the per-caller quotas (docs/limits.md) are lifted for it.
 (cd "$(dirname "$SERVER_DLL")" && MERIDIAN_ADMIN_PASSWORD="$ADMIN_PASSWORD" exec dotnet "$SERVER_DLL" \
   --urls "http://127.0.0.1:$HTTP_PORT" \
   --Meridian:Auth:Mode=Enforced \
@@ -39,6 +40,7 @@ ADMIN_PASSWORD="$(python3 -c 'import secrets; print(secrets.token_urlsafe(24))')
   --Meridian:Storage:Sqlite:DataDirectory="$WORK/meridian" \
   --Meridian:Registry:HeartbeatTimeout=00:15:00 \
   --Meridian:Registry:DeleteTimeout=00:30:00 \
+  $BENCH_LIMITS \
   --Logging:LogLevel:Default=Warning) >"$WORK/meridian.log" 2>&1 &
 SERVER_PID=$!
 

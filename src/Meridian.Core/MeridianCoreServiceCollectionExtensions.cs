@@ -1,6 +1,7 @@
 using Meridian.Changes;
 using Meridian.Cluster;
 using Meridian.Health;
+using Meridian.Limits;
 using Meridian.Namespaces;
 using Meridian.Naming;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -27,7 +28,10 @@ public static class MeridianCoreServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<ChangeLogOptions>().BindConfiguration(ChangeLogOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ChangeLogOptions>, ChangeLogOptionsValidator>());
+        services.AddOptions<LimitOptions>().BindConfiguration(LimitOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LimitOptions>, LimitOptionsValidator>());
         services.TryAddSingleton<NamespaceCatalog>();
+        services.TryAddSingleton<WriteHealth>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IChangeProjection, NamespaceCatalog>(sp => sp.GetRequiredService<NamespaceCatalog>()));
         services.TryAddSingleton<ClusterLead>();
         services.AddSingleton<ChangeLog>();

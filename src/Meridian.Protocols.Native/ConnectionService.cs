@@ -2,6 +2,7 @@ using Grpc.Core;
 using Meridian.Auth;
 using Meridian.Config;
 using Meridian.Contracts.V1;
+using Meridian.Limits;
 using Meridian.Naming;
 using Meridian.Validation;
 using Microsoft.Extensions.Options;
@@ -20,6 +21,8 @@ internal sealed partial class ConnectionService(
     TimeProvider time,
     IHostApplicationLifetime lifetime,
     IOptions<ConnectionOptions> options,
+    IOptions<LimitOptions> limits,
+    AddressConnections addresses,
     ILogger<ConnectionService> logger)
 {
     private const int MaxClientIdLength = 128;
@@ -27,6 +30,7 @@ internal sealed partial class ConnectionService(
     public async Task ConnectAsync(IAsyncStreamReader<ClientMessage> requests, IServerStreamWriter<PushFrame> responses, ServerCallContext context)
     {
         var settings = options.Value;
+        using var counted = addresses.Open(context.GetHttpContext().Connection.RemoteIpAddress);
         var hello = await ReadHelloAsync(requests, settings.HelloTimeout, context.CancellationToken);
         using var connection = new ClientConnection(
             string.IsNullOrEmpty(hello.ClientId) ? Guid.NewGuid().ToString("N") : hello.ClientId,
@@ -184,6 +188,7 @@ internal sealed partial class ConnectionService(
                     var service = PushMessages.Key(message.SubscribeService.Service);
                     InstanceRules.ValidateKey(service);
                     connection.Caller.Demand(service, AccessActions.Read);
+                    CheckRoom(connection, PushTopic.Service(service));
                     hub.SubscribeService(connection, service, message.SubscribeService.HasSinceRevision ? message.SubscribeService.SinceRevision : null);
                     return new Ack { Ok = true };
 
@@ -198,6 +203,7 @@ internal sealed partial class ConnectionService(
                     var config = PushMessages.Key(message.SubscribeConfig.Config);
                     ConfigRules.ThrowIfInvalid(config);
                     connection.Caller.Demand(config, AccessActions.Read);
+                    CheckRoom(connection, PushTopic.Config(config));
                     hub.SubscribeConfig(connection, config, message.SubscribeConfig.HasSinceRevision ? message.SubscribeConfig.SinceRevision : null);
                     return new Ack { Ok = true };
 
@@ -239,10 +245,23 @@ internal sealed partial class ConnectionService(
         {
             return Error("permission_denied", e.Message);
         }
+        catch (LimitExceededException e)
+        {
+            return Error("limit_exceeded", e.Message);
+        }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             LogRequestFailed(logger, e, message.BodyCase.ToString(), connection.ClientId);
             return Error("internal", "The server failed to handle the request; retry, and report it if it keeps failing.");
+        }
+    }
+
+    private void CheckRoom(ClientConnection connection, PushTopic topic)
+    {
+        if (!connection.Subscriptions.Contains(topic))
+        {
+            Quota.ThrowIfReached(connection.Subscriptions.Count, limits.Value.MaxSubscriptionsPerConnection,
+                nameof(LimitOptions.MaxSubscriptionsPerConnection), $"Connection '{connection.ClientId}'");
         }
     }
 

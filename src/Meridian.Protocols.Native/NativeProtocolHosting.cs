@@ -24,6 +24,7 @@ public static class NativeProtocolHosting
         services.AddGrpc(o => o.EnableDetailedErrors = false);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Grpc.AspNetCore.Server.Model.IServiceMethodProvider<ConnectionService>, ConnectionMethodProvider>());
         services.TryAddSingleton<ConnectionService>();
+        services.TryAddSingleton<AddressConnections>();
         services.TryAddSingleton<PushHub>();
         services.AddHostedService(sp => sp.GetRequiredService<PushHub>());
 

@@ -58,6 +58,9 @@ public sealed class PostgresDatabase : IRelationalEngine, IAsyncDisposable
     public bool IsConstraintViolation(DbException exception) =>
         exception is PostgresException e && e.SqlState.StartsWith("23", StringComparison.Ordinal);
 
+    /// <summary>Class 53 "insufficient resources": disk_full (53100) and out of memory or connections, all worth retrying later.</summary>
+    public bool IsOutOfSpace(Exception exception) => exception.GetBaseException() is PostgresException { SqlState: "53100" };
+
     public async Task<T> WriteAsync<T>(Func<Statements, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
         await EnsureInitializedAsync(cancellationToken);

@@ -142,5 +142,12 @@ internal static class PostgresMigrations
                 expires_at BIGINT NOT NULL
             );
             """),
+        (4, """
+            CREATE TABLE write_probe (
+                id   INTEGER PRIMARY KEY CHECK (id = 1),
+                data BYTEA NOT NULL
+            );
+            ALTER TABLE write_probe ALTER COLUMN data SET STORAGE EXTERNAL;
+            """),
     ];
 }

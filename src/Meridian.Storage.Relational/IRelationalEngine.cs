@@ -30,6 +30,9 @@ public interface IRelationalEngine
     /// <summary>Whether <paramref name="exception"/> is a constraint the change broke (the change is refused, the store is fine).</summary>
     bool IsConstraintViolation(DbException exception);
 
+    /// <summary>Whether <paramref name="exception"/> says the disk or the database is out of space (the write is refused, nothing of it kept).</summary>
+    bool IsOutOfSpace(Exception exception);
+
     /// <summary>Runs <paramref name="work"/> with a write connection's statements; it begins its own transactions with <see cref="BeginAsync"/>.</summary>
     Task<T> WriteAsync<T>(Func<Statements, CancellationToken, Task<T>> work, CancellationToken cancellationToken);
 

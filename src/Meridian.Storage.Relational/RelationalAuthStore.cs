@@ -126,7 +126,7 @@ internal sealed class RelationalAuthStore(IRelationalEngine engine) : IAuthStore
         }
         catch (DbException e)
         {
-            throw new StorageUnavailableException($"The store could not save the change ({e.Message}); try again.", e);
+            throw new StorageUnavailableException($"The store could not save the change ({e.Message}); try again.", e) { OutOfSpace = engine.IsOutOfSpace(e) };
         }
     }
 

@@ -2,6 +2,7 @@ using Meridian.Changes;
 using Meridian.Config;
 using Meridian.Naming;
 using Meridian.Persistence;
+using Meridian.Validation;
 using System.Data.Common;
 using Microsoft.Extensions.Options;
 
@@ -63,7 +64,20 @@ internal sealed class RelationalChangeStore(IRelationalEngine engine, TimeProvid
 
     public async Task<IReadOnlyList<CommitOutcome>> CommitAsync(IReadOnlyList<ChangeRequest> batch, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        var outcomes = await CommitOrSplitAsync(batch, at, cancellationToken);
+        IReadOnlyList<CommitOutcome> outcomes;
+        try
+        {
+            outcomes = await CommitOrSplitAsync(batch, at, cancellationToken);
+        }
+        catch (Exception e) when (engine.IsOutOfSpace(e))
+        {
+            throw new StorageUnavailableException(
+                $"The store is out of space ({e.GetBaseException().Message}); nothing of the change was kept. Free space for {engine.Description}, then retry.", e)
+            {
+                OutOfSpace = true,
+            };
+        }
+
         _durable = engine.SyncAsync(soft: batch.All(r => IsSoft(r.Change)));
         return outcomes;
     }

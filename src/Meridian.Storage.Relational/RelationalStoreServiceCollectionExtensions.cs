@@ -14,6 +14,7 @@ public static class RelationalStoreServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<TEngine>();
         services.TryAddSingleton<IRelationalEngine>(sp => sp.GetRequiredService<TEngine>());
+        services.TryAddSingleton<Meridian.Changes.WriteHealth>();
         services.TryAddSingleton<IChangeStore, RelationalChangeStore>();
         services.TryAddSingleton<IConfigHistoryStore, RelationalConfigHistoryStore>();
         services.TryAddSingleton<IAuthStore, RelationalAuthStore>();

@@ -55,6 +55,9 @@ public sealed class SqliteDatabase : IRelationalEngine, IAsyncDisposable
 
     public bool IsConstraintViolation(DbException exception) => exception is SqliteException { SqliteErrorCode: SqliteConstraint };
 
+    /// <summary>SQLITE_FULL: a write, or the journal, found no room on the disk.</summary>
+    public bool IsOutOfSpace(Exception exception) => exception.GetBaseException() is SqliteException { SqliteErrorCode: 13 };
+
     /// <summary>Opens the file and migrates it on first use, so callers need not agree on who starts first.</summary>
     public ValueTask EnsureInitializedAsync(CancellationToken cancellationToken) => _init.EnsureAsync(cancellationToken);
 

@@ -127,5 +127,11 @@ internal static class SqliteMigrations
                 value BLOB NOT NULL
             );
             """),
+        (5, """
+            CREATE TABLE write_probe (
+                id   INTEGER PRIMARY KEY CHECK (id = 1),
+                data BLOB NOT NULL
+            );
+            """),
     ];
 }

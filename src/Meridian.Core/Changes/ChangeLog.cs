@@ -20,6 +20,7 @@ namespace Meridian.Changes;
 public sealed partial class ChangeLog : IHostedService
 {
     private readonly IChangeStore _store;
+    private readonly WriteHealth _health;
     private readonly IChangeProjection[] _projections;
     private readonly IChangeFeed[] _feeds;
     private readonly TimeProvider _time;
@@ -47,9 +48,10 @@ public sealed partial class ChangeLog : IHostedService
     private int _queued;
 
     public ChangeLog(IChangeStore store, IEnumerable<IChangeProjection> projections, IEnumerable<IChangeFeed> feeds, TimeProvider time,
-        IOptions<ChangeLogOptions> options, ILogger<ChangeLog> logger)
+        IOptions<ChangeLogOptions> options, WriteHealth health, ILogger<ChangeLog> logger)
     {
         _store = store;
+        _health = health;
         _projections = [.. projections];
         _feeds = [.. feeds];
         _time = time;
@@ -168,6 +170,7 @@ public sealed partial class ChangeLog : IHostedService
         {
             outcomes = await _store.CommitAsync([.. batch.Select(p => p.Request)], _time.GetUtcNow(), CancellationToken.None);
             durable = _store.WhenDurable();
+            _health.Succeeded();
             if (LastRevision(outcomes) is { } last)
             {
                 Volatile.Write(ref _committedHere, last);
@@ -176,7 +179,8 @@ public sealed partial class ChangeLog : IHostedService
         catch (Exception e)
         {
             LogCommitFailed(e, batch.Count);
-            var failure = new StorageUnavailableException(
+            _health.Failed(e);
+            var failure = e as StorageUnavailableException ?? new StorageUnavailableException(
                 $"The change could not be stored ({e.GetBaseException().Message}); nothing of it was kept. Retry once the store is writable again.", e);
             foreach (var pending in batch)
             {
@@ -332,6 +336,7 @@ public sealed partial class ChangeLog : IHostedService
             {
                 // The store holds the batch (its readers see it), so memory must too; but nobody may be told it is safe.
                 LogNotDurable(e, batch.Count);
+                _health.Failed(e);
                 notDurable = new StorageUnavailableException(
                     $"The change was stored but could not be made durable ({e.GetBaseException().Message}); it may not survive a power loss. Check the disk, then read it back.", e);
             }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Meridian.Auth;
 using Meridian.Changes;
 using Meridian.Validation;
@@ -12,6 +13,7 @@ namespace Meridian.Config;
 public sealed class ConfigProjection : IChangeProjection
 {
     private readonly ConcurrentDictionary<ConfigKey, ConfigEntry> _entries = new();
+    private readonly ConcurrentDictionary<string, StrongBox<int>> _liveByNamespace = new(StringComparer.Ordinal);
 
     /// <summary>Every publish, rollback and delete, after it is durable and applied.</summary>
     public ChangeStream<ConfigChange> Changes { get; } = new();
@@ -35,18 +37,10 @@ public sealed class ConfigProjection : IChangeProjection
     /// <summary>The version of the key's last publish or delete; 0 when it never existed.</summary>
     public long LastVersionOf(ConfigKey key) => _entries.TryGetValue(key, out var entry) ? entry.LastVersion : 0;
 
-    public bool HasConfigs(string ns)
-    {
-        foreach (var (key, entry) in _entries)
-        {
-            if (key.Namespace == ns && entry.Current is not null)
-            {
-                return true;
-            }
-        }
+    public bool HasConfigs(string ns) => CountIn(ns) > 0;
 
-        return false;
-    }
+    /// <summary>How many configs a namespace holds now; kept by <see cref="Apply"/>, so reading it costs nothing.</summary>
+    public int CountIn(string ns) => _liveByNamespace.TryGetValue(ns, out var count) ? Volatile.Read(ref count.Value) : 0;
 
     /// <summary>A config as a caller reads it: refused unless the caller may read it.</summary>
     public ConfigItem? Get(ConfigKey key, Caller caller)
@@ -100,6 +94,11 @@ public sealed class ConfigProjection : IChangeProjection
             case ConfigSaved saved:
             {
                 var entry = _entries.GetOrAdd(saved.Item.Key, static _ => new ConfigEntry());
+                if (entry.Current is null)
+                {
+                    Count(saved.Item.Key.Namespace, +1);
+                }
+
                 entry.Current = saved.Item;
                 entry.LastVersion = Math.Max(entry.LastVersion, saved.Item.Version);
                 entry.Revision = saved.Revision;
@@ -111,6 +110,11 @@ public sealed class ConfigProjection : IChangeProjection
             {
                 var entry = _entries.GetOrAdd(removed.Last.Key, static _ => new ConfigEntry());
                 var wasLive = entry.Current is not null;
+                if (wasLive)
+                {
+                    Count(removed.Last.Key.Namespace, -1);
+                }
+
                 entry.Current = null;
                 entry.LastVersion = Math.Max(entry.LastVersion, removed.Entry.Version);
                 entry.Revision = removed.Revision;
@@ -123,4 +127,7 @@ public sealed class ConfigProjection : IChangeProjection
             }
         }
     }
+
+    private void Count(string ns, int delta) =>
+        Interlocked.Add(ref _liveByNamespace.GetOrAdd(ns, static _ => new StrongBox<int>()).Value, delta);
 }

@@ -1,5 +1,6 @@
 using Meridian.Auth;
 using Meridian.Changes;
+using Meridian.Limits;
 using Meridian.Namespaces;
 using Meridian.Persistence;
 using Meridian.Validation;
@@ -20,6 +21,7 @@ public sealed partial class ConfigService(
     IConfigHistoryStore history,
     TimeProvider time,
     IOptions<ConfigOptions> options,
+    IOptions<LimitOptions> limits,
     ILogger<ConfigService> logger)
 {
     private readonly KeyedGate _gates = new();
@@ -101,6 +103,12 @@ public sealed partial class ConfigService(
         {
             var current = configs.Get(key);
             CheckExpected(key, draft.ExpectedMd5, current);
+            if (current is null)
+            {
+                Quota.ThrowIfReached(configs.CountIn(key.Namespace), limits.Value.MaxConfigsPerNamespace,
+                    nameof(LimitOptions.MaxConfigsPerNamespace), $"Namespace '{key.Namespace}'");
+            }
+
             var appName = draft.AppName ?? current?.AppName ?? "";
             var tags = draft.Tags ?? current?.Tags ?? [];
             var description = draft.Description ?? current?.Description ?? "";

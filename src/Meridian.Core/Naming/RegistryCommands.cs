@@ -1,5 +1,6 @@
 using Meridian.Auth;
 using Meridian.Changes;
+using Meridian.Limits;
 using Meridian.Namespaces;
 using Meridian.Validation;
 using Microsoft.Extensions.Logging;
@@ -18,6 +19,7 @@ public sealed partial class RegistryCommands(
     NamespaceCatalog namespaces,
     TimeProvider time,
     IOptions<RegistryOptions> options,
+    IOptions<LimitOptions> limits,
     Health.HeartbeatSharing sharing,
     ILogger<RegistryCommands> logger)
 {
@@ -55,6 +57,11 @@ public sealed partial class RegistryCommands(
                 // Nothing a reader can see changes: the registration is a sign of life only.
                 lease.Beat(time.GetTimestamp());
                 return current;
+            }
+
+            if (current is null)
+            {
+                CheckRoomFor(key, registry.GetService(key));
             }
 
             await log.AppendAsync(
@@ -164,6 +171,11 @@ public sealed partial class RegistryCommands(
         namespaces.RequireExisting(key.Namespace);
         using (await _gates.EnterAsync(key, cancellationToken))
         {
+            if (registry.GetService(key) is null)
+            {
+                CheckRoomFor(key, service: null);
+            }
+
             await log.AppendAsync(new ChangeRequest(new ServiceSaved(key, definition), NamespaceMustExist(key.Namespace)), cancellationToken);
             return registry.GetService(key) ?? throw InstanceRules.ServiceNotFound(key);
         }
@@ -284,6 +296,20 @@ public sealed partial class RegistryCommands(
             // The heartbeat itself counted; the health follows at the next heartbeat.
             LogSweepFailed(e, key, instanceId);
             return true;
+        }
+    }
+
+    /// <summary>A new instance needs room in its service, and a new service room in its namespace. O(1): both counts are kept.</summary>
+    private void CheckRoomFor(ServiceKey key, ServiceSnapshot? service)
+    {
+        if (service is null)
+        {
+            Quota.ThrowIfReached(registry.ServiceCount(key.Namespace), limits.Value.MaxServicesPerNamespace,
+                nameof(LimitOptions.MaxServicesPerNamespace), $"Namespace '{key.Namespace}'");
+        }
+        else
+        {
+            Quota.ThrowIfReached(service.Count, limits.Value.MaxInstancesPerService, nameof(LimitOptions.MaxInstancesPerService), $"Service '{key}'");
         }
     }
 

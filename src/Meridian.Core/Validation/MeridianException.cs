@@ -17,7 +17,11 @@ public sealed class NotFoundException(string message) : MeridianException(messag
 public sealed class ConflictException(string message) : MeridianException(message);
 
 /// <summary>The store could not take the write (disk full, database down); nothing of it was kept. Worth retrying later.</summary>
-public sealed class StorageUnavailableException(string message, Exception? inner = null) : MeridianException(message, inner);
+public sealed class StorageUnavailableException(string message, Exception? inner = null) : MeridianException(message, inner)
+{
+    /// <summary>The store's disk (or database) is out of space: HTTP answers 507 Insufficient Storage rather than 503.</summary>
+    public bool OutOfSpace { get; init; }
+}
 
 /// <summary>No credentials, or credentials that are not valid (wrong, expired, revoked): log in and try again.</summary>
 public sealed class UnauthenticatedException(string message) : MeridianException(message);
@@ -30,3 +34,6 @@ public sealed class TooManyRequestsException(string message, TimeSpan retryAfter
 {
     public TimeSpan RetryAfter { get; } = retryAfter;
 }
+
+/// <summary>A quota is reached (instances per service, subscriptions per connection, requests per second); the message names the setting.</summary>
+public sealed class LimitExceededException(string message) : MeridianException(message);

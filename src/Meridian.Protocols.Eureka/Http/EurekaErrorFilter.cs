@@ -24,10 +24,11 @@ internal sealed class EurekaErrorFilter : IEndpointFilter
             {
                 InvalidInputException => StatusCodes.Status400BadRequest,
                 NotFoundException => StatusCodes.Status404NotFound,
+                StorageUnavailableException { OutOfSpace: true } => StatusCodes.Status507InsufficientStorage,
                 StorageUnavailableException => StatusCodes.Status503ServiceUnavailable,
                 UnauthenticatedException => StatusCodes.Status401Unauthorized,
                 AccessDeniedException => StatusCodes.Status403Forbidden,
-                TooManyRequestsException => StatusCodes.Status429TooManyRequests,
+                TooManyRequestsException or LimitExceededException => StatusCodes.Status429TooManyRequests,
                 _ => StatusCodes.Status409Conflict,
             };
             var message = e is InvalidInputException invalid ? string.Join(" ", invalid.Errors.SelectMany(p => p.Value)) : e.Message;

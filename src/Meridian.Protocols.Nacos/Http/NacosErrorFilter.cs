@@ -26,10 +26,11 @@ internal sealed class NacosErrorFilter(bool configStyle) : IEndpointFilter
             var status = e switch
             {
                 NotFoundException => StatusCodes.Status404NotFound,
+                StorageUnavailableException { OutOfSpace: true } => StatusCodes.Status507InsufficientStorage,
                 StorageUnavailableException => StatusCodes.Status503ServiceUnavailable,
                 UnauthenticatedException => StatusCodes.Status401Unauthorized,
                 AccessDeniedException => StatusCodes.Status403Forbidden,
-                TooManyRequestsException => StatusCodes.Status429TooManyRequests,
+                TooManyRequestsException or LimitExceededException => StatusCodes.Status429TooManyRequests,
 
                 // Nacos reports a clash (service exists, instances remain) as a bad request; 409 would make clients retry.
                 _ => StatusCodes.Status400BadRequest,

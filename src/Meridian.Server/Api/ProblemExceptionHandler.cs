@@ -26,6 +26,8 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems) :
             UnauthenticatedException e => new ProblemDetails { Status = StatusCodes.Status401Unauthorized, Title = "Authentication required.", Detail = e.Message },
             AccessDeniedException e => new ProblemDetails { Status = StatusCodes.Status403Forbidden, Title = "Forbidden.", Detail = e.Message },
             TooManyRequestsException e => TooMany(httpContext, e),
+            LimitExceededException e => new ProblemDetails { Status = StatusCodes.Status429TooManyRequests, Title = "A limit is reached.", Detail = e.Message },
+            StorageUnavailableException { OutOfSpace: true } e => new ProblemDetails { Status = StatusCodes.Status507InsufficientStorage, Title = "The store is out of space.", Detail = e.Message },
             StorageUnavailableException e => new ProblemDetails { Status = StatusCodes.Status503ServiceUnavailable, Title = "The store cannot take writes now.", Detail = e.Message },
             BadHttpRequestException e => Unreadable(e),
             _ => null,
@@ -53,11 +55,12 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems) :
             StatusCodes.Status415UnsupportedMediaType => "Send the body as JSON with 'Content-Type: application/json'.",
             _ => null,
         };
-        // ASP.NET Core fills 'type' for the common statuses but not for these two.
+        // ASP.NET Core fills 'type' for the common statuses but not for these.
         problem.Type ??= problem.Status switch
         {
             StatusCodes.Status413PayloadTooLarge => "https://tools.ietf.org/html/rfc9110#section-15.5.14",
             StatusCodes.Status429TooManyRequests => "https://tools.ietf.org/html/rfc6585#section-4",
+            StatusCodes.Status507InsufficientStorage => "https://tools.ietf.org/html/rfc4918#section-11.5",
             _ => null,
         };
     }

@@ -34,6 +34,7 @@ public static partial class MeridianServer
         }
 
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
+        UseConfiguredConsoleFormat(builder);
 
         var services = builder.Services;
         services.AddMeridianStorage(builder.Configuration);
@@ -48,6 +49,7 @@ public static partial class MeridianServer
         services.Configure<JsonOptions>(o => ApiJson.Configure(o.SerializerOptions));
         services.AddOpenApi();
         services.AddHealthChecks();
+        services.AddMeridianRateLimiting();
         builder.AddMeridianConnections(DefaultHttpPort);
 
         configure?.Invoke(builder);
@@ -56,6 +58,7 @@ public static partial class MeridianServer
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
+        app.UseMeridianRateLimiting();
         app.UseAuthorization();
 
         // Public on purpose: load balancers and orchestrators probe these without credentials. Nothing else is.
@@ -84,6 +87,22 @@ public static partial class MeridianServer
 
         app.Lifetime.ApplicationStarted.Register(() => LogStarted(app));
         return app;
+    }
+
+    /// <summary>
+    /// The slim builder fixes the console to its simple format; <c>Logging:Console:FormatterName</c> (<c>json</c>,
+    /// <c>systemd</c>, <c>simple</c>) chooses again, as it does in a full ASP.NET Core host.
+    /// </summary>
+    private static void UseConfiguredConsoleFormat(WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        builder.Services.PostConfigure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(options =>
+        {
+            if (configuration["Logging:Console:FormatterName"] is { Length: > 0 } name)
+            {
+                options.FormatterName = name;
+            }
+        });
     }
 
     private static bool HasContentRoot(string[] args) =>

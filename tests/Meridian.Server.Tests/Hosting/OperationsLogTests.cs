@@ -53,4 +53,28 @@ public sealed class OperationsLogTests
             Directory.Delete(data, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task The_json_console_formatter_writes_each_event_as_one_json_line_with_its_fields()
+    {
+        var data = TestServer.NewDataDirectory();
+        try
+        {
+            await using var server = await ServerProcess.StartAsync(data, Ct, "--Logging:Console:FormatterName=json");
+            using var registered = await server.Client.RegisterAsync("billing", new { ip = "10.0.0.7", port = 8080 });
+            Assert.Equal(HttpStatusCode.OK, registered.StatusCode);
+            var line = (await server.WaitForLogAsync(@"^\{.*registered \(ephemeral\) by admin.*\}$", Ct)).Value;
+
+            var entry = System.Text.Json.JsonDocument.Parse(line).RootElement;
+            Assert.Equal("Information", entry.GetProperty("LogLevel").GetString());
+            Assert.Equal("Meridian.Naming.RegistryCommands", entry.GetProperty("Category").GetString());
+            var state = entry.GetProperty("State");
+            Assert.Equal("public/DEFAULT_GROUP@@billing", state.GetProperty("Service").GetString());
+            Assert.Equal("admin", state.GetProperty("Caller").GetString());
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
 }
