@@ -21,6 +21,9 @@ public sealed class PostgresDatabase : IRelationalEngine, IAsyncDisposable
     /// <summary>The advisory lock key migrations run under ("meridian" in ASCII).</summary>
     private const long MigrationLock = 0x6d65726964696e;
 
+    /// <summary>The database's clock in Unix milliseconds, the one clock every node's leases and beats are stamped with.</summary>
+    internal const string NowMs = "(extract(epoch FROM clock_timestamp()) * 1000)::bigint";
+
     private readonly NpgsqlDataSource _source;
     private readonly InitializeOnce _init;
 

@@ -14,7 +14,7 @@ internal sealed class PostgresHeartbeatExchange(PostgresDatabase database, IOpti
 {
     private long _cursor = -1;
 
-    private const string Now = "(extract(epoch FROM clock_timestamp()) * 1000)::bigint";
+    private const string Now = PostgresDatabase.NowMs;
 
     public async Task<IReadOnlyList<(ServiceKey Key, string InstanceId)>> ExchangeAsync(IReadOnlyCollection<(ServiceKey Key, string InstanceId)> beaten,
         CancellationToken cancellationToken)

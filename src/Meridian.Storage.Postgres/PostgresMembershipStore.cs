@@ -11,7 +11,7 @@ namespace Meridian.Storage.Postgres;
 /// </summary>
 internal sealed class PostgresMembershipStore(PostgresDatabase database) : IMembershipStore
 {
-    private const string Now = "(extract(epoch FROM clock_timestamp()) * 1000)::bigint";
+    private const string Now = PostgresDatabase.NowMs;
 
     public async Task<MembershipView> RenewAsync(NodeLease me, CancellationToken cancellationToken)
     {
