@@ -63,9 +63,14 @@ public sealed class MeridianConnectionOptions
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>The first delay before reconnecting; it doubles per failure up to <see cref="MaxReconnectDelay"/>, with jitter.</summary>
-    public TimeSpan MinReconnectDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+    public TimeSpan MinReconnectDelay { get; set; } = TimeSpan.FromMilliseconds(100);
 
-    public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// The longest wait between attempts (each a random delay up to it), so a client is back within about a
+    /// second of its server answering again. An attempt at a stopped server costs a refused connection; a fleet's
+    /// attempts spread over the jitter.
+    /// </summary>
+    public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>How long a request (register, deregister) waits for the server's answer.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(5);

@@ -1,8 +1,9 @@
 namespace Meridian.Client.Connection;
 
 /// <summary>
-/// Exponential reconnect delays with jitter: after n failures, a random delay in [d/2, d] with d = min · 2^(n−1),
-/// capped. The jitter keeps a fleet that lost its server from reconnecting in lockstep.
+/// Exponential reconnect delays with full jitter: after n failures, a random delay in [0, d] with d = min · 2^(n−1),
+/// capped. The jitter spreads a fleet that lost its server over the whole window, so it does not reconnect in lockstep
+/// when the server answers again, and a low cap brings each client back soon after.
 /// </summary>
 internal static class Backoff
 {
@@ -10,7 +11,6 @@ internal static class Backoff
     {
         var exponent = Math.Clamp(failures - 1, 0, 20);
         var ceiling = Math.Min(max.TotalMilliseconds, min.TotalMilliseconds * Math.Pow(2, exponent));
-        var jittered = ceiling / 2 + Random.Shared.NextDouble() * ceiling / 2;
-        return TimeSpan.FromMilliseconds(jittered);
+        return TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * ceiling);
     }
 }

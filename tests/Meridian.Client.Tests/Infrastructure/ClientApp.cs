@@ -59,9 +59,17 @@ public sealed class ClientApp : IAsyncDisposable
             config[$"Meridian:ServerAddresses:{index++}"] = server;
         }
 
+        // A null value takes the harness's own setting away, so the library's default applies.
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
-            config[key] = value;
+            if (value is null)
+            {
+                config.Remove(key);
+            }
+            else
+            {
+                config[key] = value;
+            }
         }
 
         builder.Configuration.AddInMemoryCollection(config);
