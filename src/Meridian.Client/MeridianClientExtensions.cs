@@ -55,6 +55,7 @@ public static class MeridianClientExtensions
         services.TryAddSingleton(sp => new MeridianLoadBalancer(
             sp.GetRequiredService<MeridianDiscovery>(),
             sp.GetRequiredService<TimeProvider>(),
+            Random.Shared,
             sp.GetRequiredService<IOptions<MeridianClientOptions>>(),
             sp.GetRequiredService<Logging.ILogger<MeridianLoadBalancer>>()));
         services.TryAddTransient<MeridianLoadBalancingHandler>();
@@ -94,13 +95,19 @@ public static class MeridianClientExtensions
     }
 
     /// <summary>
-    /// Balances this client's calls to <c>http://&lt;service&gt;/…</c> over the service's instances by its configured rule,
-    /// retrying a refused connection on another instance. Use it instead of <c>AddServiceDiscovery()</c> on a client.
+    /// Balances this client's calls to <c>http://&lt;service&gt;/…</c> over the service's instances by its configured rule.
+    /// Adds a Microsoft.Extensions.Http.Resilience handler (total timeout, retry, attempt timeout from
+    /// <c>Meridian:LoadBalancing</c>) outside the instance choice, so every retry picks an instance the call has not
+    /// tried, in another cluster when same-cluster-first has none left in its own. A connection that could not be made
+    /// is retried for any method; other transient failures only for idempotent ones. Use it instead of
+    /// <c>AddServiceDiscovery()</c> on a client, and without another retrying resilience handler on the same client.
     /// </summary>
     public static IHttpClientBuilder AddMeridianLoadBalancing(this IHttpClientBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddMeridianDiscovery();
+        builder.AddResilienceHandler(MeridianResiliencePipeline.Name, static (pipeline, context) =>
+            MeridianResiliencePipeline.Configure(pipeline, context.ServiceProvider.GetRequiredService<IOptions<MeridianClientOptions>>().Value.LoadBalancing));
         return builder.AddHttpMessageHandler<MeridianLoadBalancingHandler>();
     }
 }

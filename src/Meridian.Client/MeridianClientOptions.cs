@@ -112,10 +112,23 @@ public sealed class MeridianLoadBalancingOptions
     /// <summary>Per-service settings, by service name.</summary>
     public Dictionary<string, ServiceLoadBalancingOptions> Services { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Instances tried per request when connecting fails (1 = no retry).</summary>
+    /// <summary>
+    /// Attempts per call, each on an instance the call has not tried (1 = no retry). A connection that could not be made
+    /// is retried for any method; other transient failures (5xx, 408, 429, a dropped connection, an attempt timeout)
+    /// only for idempotent methods.
+    /// </summary>
     public int MaxAttempts { get; set; } = 3;
 
-    /// <summary>How long an instance that refused a connection is avoided (until a push says otherwise).</summary>
+    /// <summary>How long one attempt may take before it is abandoned (and, for an idempotent method, retried elsewhere).</summary>
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a call may take over all its attempts.</summary>
+    public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long an instance that refused a connection is suspect: calls pick it only when no other instance is left,
+    /// until the registry drops it or it answers again. 0 turns this off.
+    /// </summary>
     public TimeSpan FailureCooldown { get; set; } = TimeSpan.FromSeconds(10);
 
     public LoadBalancingRule RuleFor(string service) =>

@@ -67,9 +67,29 @@ internal sealed class MeridianClientOptionsValidator : IValidateOptions<Meridian
         Positive(errors, "Connection:PingTimeout", connection.PingTimeout);
         Positive(errors, "Connection:DeregisterTimeout", connection.DeregisterTimeout);
         Positive(errors, "Discovery:InitialResolveTimeout", options.Discovery.InitialResolveTimeout);
-        if (options.LoadBalancing.MaxAttempts is < 1 or > LoadBalancing.TriedInstances.Capacity)
+        var balancing = options.LoadBalancing;
+        if (balancing.MaxAttempts is < 1 or > MaxAttempts)
         {
-            errors.Add($"Meridian:LoadBalancing:MaxAttempts is {options.LoadBalancing.MaxAttempts}; use 1..{LoadBalancing.TriedInstances.Capacity}.");
+            errors.Add($"Meridian:LoadBalancing:MaxAttempts is {balancing.MaxAttempts}; use 1 (no retry) to {MaxAttempts}.");
+        }
+
+        if (balancing.AttemptTimeout < MinTimeout || balancing.AttemptTimeout > MaxTimeout)
+        {
+            errors.Add($"Meridian:LoadBalancing:AttemptTimeout is {balancing.AttemptTimeout}; use {MinTimeout} to {MaxTimeout}.");
+        }
+
+        if (balancing.TotalTimeout < MinTimeout || balancing.TotalTimeout > MaxTimeout)
+        {
+            errors.Add($"Meridian:LoadBalancing:TotalTimeout is {balancing.TotalTimeout}; use {MinTimeout} to {MaxTimeout}.");
+        }
+        else if (balancing.AttemptTimeout > balancing.TotalTimeout)
+        {
+            errors.Add($"Meridian:LoadBalancing:AttemptTimeout ({balancing.AttemptTimeout}) is above TotalTimeout ({balancing.TotalTimeout}); one attempt cannot outlast the whole call.");
+        }
+
+        if (balancing.FailureCooldown < TimeSpan.Zero || balancing.FailureCooldown > MaxTimeout)
+        {
+            errors.Add($"Meridian:LoadBalancing:FailureCooldown is {balancing.FailureCooldown}; use 0 (off) to {MaxTimeout}.");
         }
 
         foreach (var service in options.Discovery.EagerServices)
@@ -79,6 +99,10 @@ internal sealed class MeridianClientOptionsValidator : IValidateOptions<Meridian
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
+
+    private const int MaxAttempts = 10;
+    private static readonly TimeSpan MinTimeout = TimeSpan.FromMilliseconds(10);
+    private static readonly TimeSpan MaxTimeout = TimeSpan.FromDays(1);
 
     private static void Positive(List<string> errors, string field, TimeSpan value)
     {

@@ -47,10 +47,22 @@ public sealed class SampleTopology : IAsyncDisposable
             "--Meridian:ServiceName=userservice", "--Meridian:Config:ApplicationName=userservice", $"--Meridian:ClusterName={cluster}",
             $"--Meridian:Namespace={ns}");
 
-    public async Task<(ChildProcess Process, Uri Address)> StartOrderServiceAsync(string name, string cluster, CancellationToken cancellationToken, string ns = "public") =>
+    public async Task<(ChildProcess Process, Uri Address)> StartOrderServiceAsync(
+        string name, string cluster, CancellationToken cancellationToken, string ns = "public", params string[] extra) =>
         await StartAppAsync("OrderService.dll", name, cancellationToken,
+        [
             "--Meridian:ServiceName=orderservice", $"--Meridian:ClusterName={cluster}", $"--Meridian:Namespace={ns}",
-            "--Meridian:LoadBalancing:Services:userservice:Rule=SameClusterFirst");
+            "--Meridian:LoadBalancing:Services:userservice:Rule=SameClusterFirst",
+            .. extra,
+        ]);
+
+    /// <summary>The instances the server lists for a service in <c>public</c>.</summary>
+    public async Task<int> RegisteredCountAsync(string service, CancellationToken cancellationToken)
+    {
+        var list = await Http.GetFromJsonAsync<System.Text.Json.JsonElement>(
+            new Uri(Meridian, $"v1/namespaces/public/groups/DEFAULT_GROUP/services/{service}/instances"), cancellationToken);
+        return list.GetProperty("instances").GetArrayLength();
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -38,7 +38,7 @@ public class InstanceSelectionBenchmarks
         var cache = new ServiceCache(options, new SnapshotStore(options, NullLogger<SnapshotStore>.Instance), NullLogger<ServiceCache>.Instance);
         var connection = new MeridianConnection(options, cache, TimeProvider.System, NullLogger<MeridianConnection>.Instance);
         var discovery = new MeridianDiscovery(cache, connection, TimeProvider.System, options, NullLogger<MeridianDiscovery>.Instance);
-        _balancer = new MeridianLoadBalancer(discovery, TimeProvider.System, options, NullLogger<MeridianLoadBalancer>.Instance);
+        _balancer = new MeridianLoadBalancer(discovery, TimeProvider.System, Random.Shared, options, NullLogger<MeridianLoadBalancer>.Instance);
 
         _service = cache.GetOrAdd(discovery.Id(Service, null), out _);
         var push = new ServicePush
@@ -66,8 +66,7 @@ public class InstanceSelectionBenchmarks
     [Benchmark]
     public ServiceInstance Pick()
     {
-        var tried = default(TriedInstances);
-        var index = _balancer.Pick(_service, tried, out var set);
+        var index = _balancer.Pick(_service, null, out var set);
         return set.Items[index];
     }
 
@@ -76,8 +75,7 @@ public class InstanceSelectionBenchmarks
     {
         var resolved = _balancer.ResolveAsync(Service, CancellationToken.None);
         var service = resolved.Result;
-        var tried = default(TriedInstances);
-        var index = _balancer.Pick(service, tried, out var set);
+        var index = _balancer.Pick(service, null, out var set);
         return set.Items[index];
     }
 }

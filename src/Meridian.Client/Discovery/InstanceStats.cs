@@ -1,13 +1,14 @@
 namespace Meridian.Client.Discovery;
 
 /// <summary>
-/// What this process has seen of one instance: requests in flight and a cool-down after it refused a connection.
-/// Kept per instance id across pushes, so a new list does not forget them.
+/// What this process has seen of one instance: requests in flight, and whether it is suspect (it refused a
+/// connection lately, so picks avoid it until the registry catches up). Kept per instance id across pushes, so a new
+/// list does not forget them.
 /// </summary>
 internal sealed class InstanceStats
 {
     private int _outstanding;
-    private long _coolUntil;
+    private long _suspectUntil;
 
     public int Outstanding => Volatile.Read(ref _outstanding);
 
@@ -15,9 +16,16 @@ internal sealed class InstanceStats
 
     public void Finished() => Interlocked.Decrement(ref _outstanding);
 
-    public bool IsCooling(long now) => Volatile.Read(ref _coolUntil) > now;
+    public bool IsSuspect(long now) => Volatile.Read(ref _suspectUntil) > now;
 
-    public void CoolUntil(long timestamp) => Volatile.Write(ref _coolUntil, timestamp);
+    public void SuspectUntil(long timestamp) => Volatile.Write(ref _suspectUntil, timestamp);
 
-    public void Recovered() => Volatile.Write(ref _coolUntil, 0);
+    /// <summary>It answered: no longer suspect.</summary>
+    public void Answered()
+    {
+        if (Volatile.Read(ref _suspectUntil) != 0)
+        {
+            Volatile.Write(ref _suspectUntil, 0);
+        }
+    }
 }

@@ -4,13 +4,16 @@ namespace Meridian.Client.LoadBalancing;
 
 /// <summary>
 /// The rules. A pick reads the arrays prepared at push time, so it is a counter bump or a random draw plus a binary
-/// search: no allocation, no lock. Instances already tried by this request or cooling down after a refused
-/// connection are skipped while any other is left.
+/// search: no lock, and no allocation. Instances this call already tried and instances suspect after a refused
+/// connection are skipped.
 /// </summary>
 internal static class InstancePicker
 {
-    /// <summary>Picks an instance index in <paramref name="set"/>, or -1 when it has none.</summary>
-    public static int Pick(CachedService service, WeightedSet set, LoadBalancingRule rule, in TriedInstances tried, long now)
+    /// <summary>
+    /// Picks an instance index in <paramref name="set"/> that this call has not tried and that is not suspect, or -1
+    /// when none is.
+    /// </summary>
+    public static int Pick(CachedService service, WeightedSet set, LoadBalancingRule rule, TriedInstances? tried, long now, Random random)
     {
         var count = set.Count;
         if (count == 0)
@@ -18,18 +21,18 @@ internal static class InstancePicker
             return -1;
         }
 
-        if (count == 1)
-        {
-            return 0;
-        }
-
-        // A few draws, then a scan: the common case (nothing tried, nothing cooling) takes the first draw.
+        // A few draws, then a scan: the common case (nothing tried, nothing suspect) takes the first draw.
         for (var attempt = 0; attempt < 4; attempt++)
         {
-            var index = Draw(service, set, rule);
+            var index = count == 1 ? 0 : Draw(service, set, rule, random);
             if (Available(set, index, tried, now))
             {
                 return index;
+            }
+
+            if (count == 1)
+            {
+                return -1;
             }
         }
 
@@ -43,11 +46,23 @@ internal static class InstancePicker
             }
         }
 
-        // Everything was tried or is cooling: an untried one, even cooling, beats giving up.
+        return -1;
+    }
+
+    /// <summary>An instance this call has not tried, even a suspect one (it beats giving up), or -1.</summary>
+    public static int Untried(CachedService service, WeightedSet set, TriedInstances? tried)
+    {
+        var count = set.Count;
+        if (count == 0)
+        {
+            return -1;
+        }
+
+        var start = (int)((ulong)service.NextCursor() % (ulong)count);
         for (var i = 0; i < count; i++)
         {
             var index = (start + i) % count;
-            if (!tried.Contains(set.Items[index]))
+            if (tried is null || !tried.Contains(set.Items[index]))
             {
                 return index;
             }
@@ -56,15 +71,15 @@ internal static class InstancePicker
         return -1;
     }
 
-    private static bool Available(WeightedSet set, int index, in TriedInstances tried, long now) =>
-        !set.Stats[index].IsCooling(now) && (tried.Count == 0 || !tried.Contains(set.Items[index]));
+    private static bool Available(WeightedSet set, int index, TriedInstances? tried, long now) =>
+        !set.Stats[index].IsSuspect(now) && (tried is null || !tried.Contains(set.Items[index]));
 
-    private static int Draw(CachedService service, WeightedSet set, LoadBalancingRule rule) => rule switch
+    private static int Draw(CachedService service, WeightedSet set, LoadBalancingRule rule, Random random) => rule switch
     {
         LoadBalancingRule.RoundRobin => (int)((ulong)service.NextCursor() % (ulong)set.Count),
-        LoadBalancingRule.Random => System.Random.Shared.Next(set.Count),
+        LoadBalancingRule.Random => random.Next(set.Count),
         LoadBalancingRule.LeastOutstanding => LeastOutstanding(service, set),
-        _ => set.IndexAt(System.Random.Shared.NextDouble() * set.Total),
+        _ => set.IndexAt(random.NextDouble() * set.Total),
     };
 
     private static int LeastOutstanding(CachedService service, WeightedSet set)

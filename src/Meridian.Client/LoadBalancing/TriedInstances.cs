@@ -1,42 +1,79 @@
-using System.Runtime.CompilerServices;
 using Meridian.Client.Discovery;
 
 namespace Meridian.Client.LoadBalancing;
 
-/// <summary>The instances one request already tried, on the stack: retries avoid them without allocating.</summary>
-internal struct TriedInstances
+/// <summary>
+/// The instances one call has been sent to, across its retry attempts, kept on the request: each attempt picks an
+/// instance the call has not tried yet.
+/// </summary>
+internal sealed class TriedInstances(CachedService service)
 {
-    public const int Capacity = 4;
+    private static readonly HttpRequestOptionsKey<TriedInstances> Key = new("Meridian.TriedInstances");
 
-    private Slots _slots;
-    private int _count;
+    private ServiceInstance? _first;
+    private List<ServiceInstance>? _more;
 
-    public readonly int Count => _count;
+    /// <summary>The service the call goes to.</summary>
+    public CachedService Service { get; } = service;
+
+    public int Count { get; private set; }
+
+    /// <summary>What the call to <paramref name="request"/> tried so far; null before its first attempt.</summary>
+    public static TriedInstances? Of(HttpRequestMessage request) =>
+        request.Options.TryGetValue(Key, out var tried) ? tried : null;
+
+    /// <summary>The record of <paramref name="request"/>'s attempts, begun on its first.</summary>
+    public static TriedInstances For(HttpRequestMessage request, CachedService service)
+    {
+        if (Of(request) is { } tried)
+        {
+            return tried;
+        }
+
+        tried = new TriedInstances(service);
+        request.Options.Set(Key, tried);
+        return tried;
+    }
 
     public void Add(ServiceInstance instance)
     {
-        if (_count < Capacity)
+        if (Contains(instance))
         {
-            _slots[_count++] = instance;
+            return;
         }
+
+        if (_first is null)
+        {
+            _first = instance;
+        }
+        else
+        {
+            (_more ??= []).Add(instance);
+        }
+
+        Count++;
     }
 
-    public readonly bool Contains(ServiceInstance instance)
+    public bool Contains(ServiceInstance instance)
     {
-        for (var i = 0; i < _count; i++)
+        if (ReferenceEquals(_first, instance))
         {
-            if (ReferenceEquals(_slots[i], instance))
+            return true;
+        }
+
+        if (_more is null)
+        {
+            return false;
+        }
+
+        foreach (var tried in _more)
+        {
+            if (ReferenceEquals(tried, instance))
             {
                 return true;
             }
         }
 
         return false;
-    }
-
-    [InlineArray(Capacity)]
-    private struct Slots
-    {
-        private ServiceInstance? _element;
     }
 }
