@@ -32,8 +32,9 @@ public sealed class MeridianConfigurationSource : IConfigurationSource
         }
 
         var servers = _options.ServerAddresses.Select(a => new Uri(a.EndsWith('/') ? a : a + "/")).ToList();
-        var snapshots = new ConfigSnapshots(_options.SnapshotDirectory ?? System.IO.Path.Combine(
-            Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "meridian", "config", _applicationName));
+        var snapshots = new ConfigSnapshots(_options.SnapshotDirectory ?? SnapshotScope.Of(System.IO.Path.Combine(
+            Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "meridian", "config"),
+            _options.ServerAddresses, _applicationName));
         var trust = ServerCertificateTrust.ClientOptions(_options.Tls.CaCertificatePath, "Meridian:Config:Tls:CaCertificatePath");
         var http = new MeridianConfigHttp(servers, $"{_applicationName}@{Environment.MachineName}:{Environment.ProcessId}", _options.AccessKey, trust);
         _provider = new MeridianConfigurationProvider(Sources(), http, snapshots, _options, Log, Time);
@@ -60,7 +61,7 @@ public sealed class MeridianConfigurationSource : IConfigurationSource
         var problems = new List<string>();
         if (_options.ServerAddresses.Count == 0)
         {
-            problems.Add("Meridian:ServerAddresses lists no server; add at least one, e.g. http://localhost:8848.");
+            problems.Add("No Meridian server is set; list the servers' client addresses under Meridian:ServerAddresses, e.g. [ \"localhost:9848\" ] (configs are then read from the HTTP port below each, 8848), or their HTTP addresses under Meridian:Config:ServerAddresses, e.g. [ \"http://localhost:8848\" ].");
         }
 
         foreach (var address in _options.ServerAddresses)

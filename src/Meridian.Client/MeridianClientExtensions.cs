@@ -64,6 +64,7 @@ public static class MeridianClientExtensions
             services.AddHostedService(sp => sp.GetRequiredService<SnapshotStore>());
             services.AddHostedService(sp => sp.GetRequiredService<MeridianConnection>());
             services.AddHostedService<EagerResolver>();
+            services.AddHostedService<Meridian.Client.Settings.UnknownSettingsReport>();
         }
 
         return services;

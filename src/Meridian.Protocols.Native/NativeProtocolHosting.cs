@@ -31,9 +31,10 @@ public static class NativeProtocolHosting
         var endpoint = new GrpcEndpoint();
         services.AddSingleton(endpoint);
 
+        var (firstHost, firstPort) = MoveUrlsToEndpoints(builder.Configuration, defaultHttpPort);
+        FollowHttpPort(builder.Configuration, firstPort);
         var grpc = builder.Configuration.GetSection(GrpcOptions.SectionName).Get<GrpcOptions>() ?? new GrpcOptions();
         var connections = builder.Configuration.GetSection(ConnectionOptions.SectionName).Get<ConnectionOptions>() ?? new ConnectionOptions();
-        var firstHost = MoveUrlsToEndpoints(builder.Configuration, defaultHttpPort);
         var configuration = builder.Configuration;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -73,19 +74,34 @@ public static class NativeProtocolHosting
     }
 
     /// <summary>
-    /// A listener configured in code makes Kestrel ignore <c>urls</c>, so the HTTP URLs become configured endpoints:
-    /// both then bind. Returns the host of the first URL, which the gRPC listener follows by default.
+    /// Unless <c>Meridian:Grpc:Port</c> is set, the client port is the HTTP port + 1000, as Nacos has it (8848 and 9848),
+    /// so a second server on the same machine needs one setting, <c>--urls</c>, not two.
     /// </summary>
-    private static string MoveUrlsToEndpoints(ConfigurationManager configuration, int defaultHttpPort)
+    private static void FollowHttpPort(ConfigurationManager configuration, int? httpPort)
+    {
+        if (configuration[$"{GrpcOptions.SectionName}:Port"] is null && httpPort is > 0 and <= 65535 - 1000)
+        {
+            configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                [$"{GrpcOptions.SectionName}:Port"] = (httpPort.Value + 1000).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            });
+        }
+    }
+
+    /// <summary>
+    /// A listener configured in code makes Kestrel ignore <c>urls</c>, so the HTTP URLs become configured endpoints:
+    /// both then bind. Returns the host and port of the first URL, which the gRPC listener follows by default.
+    /// </summary>
+    private static (string Host, int? Port) MoveUrlsToEndpoints(ConfigurationManager configuration, int defaultHttpPort)
     {
         var urls = configuration[WebHostDefaults.ServerUrlsKey];
         var list = string.IsNullOrWhiteSpace(urls)
             ? [$"http://0.0.0.0:{defaultHttpPort}"]
             : urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var firstHost = HostOf(list[0]);
+        var first = (HostOf(list[0]), PortOf(list[0]));
         if (configuration.GetSection("Kestrel:Endpoints").Exists())
         {
-            return firstHost;
+            return (first.Item1, null);
         }
 
         var settings = new Dictionary<string, string?> { [WebHostDefaults.ServerUrlsKey] = "" };
@@ -95,7 +111,21 @@ public static class NativeProtocolHosting
         }
 
         configuration.AddInMemoryCollection(settings);
-        return firstHost;
+        return first;
+    }
+
+    private static int? PortOf(string url)
+    {
+        var host = HostOf(url);
+        var start = url.IndexOf("://", StringComparison.Ordinal);
+        var rest = (start < 0 ? url : url[(start + 3)..])[host.Length..];
+        if (!rest.StartsWith(':'))
+        {
+            return null;
+        }
+
+        var digits = rest[1..].Split('/')[0];
+        return int.TryParse(digits, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port) ? port : null;
     }
 
     private static string HostOf(string url)

@@ -122,7 +122,7 @@ internal sealed partial class MeridianConnection : BackgroundService
                 _servers.Advance();
                 if (e is Grpc.Core.RpcException { StatusCode: Grpc.Core.StatusCode.Unauthenticated or Grpc.Core.StatusCode.PermissionDenied })
                 {
-                    LogRefused(_logger, server, Describe(e), failures);
+                    LogRefused(_logger, server, Describe(e, server), failures);
                 }
                 else if (CertificateRejection(e) is { } rejection)
                 {
@@ -130,7 +130,7 @@ internal sealed partial class MeridianConnection : BackgroundService
                 }
                 else
                 {
-                    LogConnectFailed(_logger, server, Describe(e), failures, _servers.Current);
+                    LogConnectFailed(_logger, server, Describe(e, server), failures, _servers.Current);
                 }
             }
 
@@ -190,7 +190,7 @@ internal sealed partial class MeridianConnection : BackgroundService
         }
         catch (Exception e) when (!stopping.IsCancellationRequested && e is RpcException or IOException or OperationCanceledException)
         {
-            LogLost(_logger, server, Describe(e));
+            LogLost(_logger, server, Describe(e, server));
         }
         finally
         {
@@ -383,13 +383,21 @@ internal sealed partial class MeridianConnection : BackgroundService
     private static System.Security.Authentication.AuthenticationException? CertificateRejection(Exception e) =>
         ServerCertificateTrust.RejectionIn(e is RpcException rpc ? rpc.Status.DebugException : e);
 
-    private static string Describe(Exception e) => e switch
+    private static string Describe(Exception e, Uri server)
     {
-        RpcException rpc when rpc.StatusCode == StatusCode.Unavailable => $"unavailable ({rpc.Status.Detail})",
-        RpcException rpc => $"{rpc.StatusCode} ({rpc.Status.Detail})",
-        OperationCanceledException => "no answer in time",
-        _ => e.Message,
-    };
+        var reason = e switch
+        {
+            RpcException rpc when rpc.StatusCode == StatusCode.Unavailable => $"unavailable ({rpc.Status.Detail})",
+            RpcException rpc => $"{rpc.StatusCode} ({rpc.Status.Detail})",
+            OperationCanceledException => "no answer in time",
+            _ => e.Message,
+        };
+
+        // A server's HTTP port speaks HTTP/2 only over TLS, so gRPC over plain text meets HTTP_1_1_REQUIRED there.
+        return e.ToString().Contains("HTTP_1_1_REQUIRED", StringComparison.Ordinal)
+            ? $"{reason}. {server.Authority} is a Meridian HTTP port, not its client-connection port: 8848 is the HTTP port, client connections use 9848 (the HTTP port + 1000); try {server.Host}:{server.Port + 1000}"
+            : reason;
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Connected to Meridian server {Server} (connection {ConnectionId}); re-registering {Registrations} instance(s) and {Subscriptions} subscription(s)")]
     private static partial void LogConnected(ILogger logger, Uri server, string connectionId, int registrations, int subscriptions);

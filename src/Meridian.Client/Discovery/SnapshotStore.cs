@@ -20,8 +20,11 @@ internal sealed partial class SnapshotStore : BackgroundService
     public SnapshotStore(IOptions<MeridianClientOptions> options, ILogger<SnapshotStore> logger)
     {
         _logger = logger;
-        var configured = options.Value.Discovery.SnapshotDirectory;
-        _directory = Path.Combine(string.IsNullOrEmpty(configured) ? DefaultDirectory() : configured, options.Value.Namespace);
+        var settings = options.Value;
+        var configured = settings.Discovery.SnapshotDirectory;
+        var root = string.IsNullOrEmpty(configured) ? DefaultDirectory() : configured;
+        var application = string.IsNullOrEmpty(settings.ServiceName) ? Meridian.Client.Configuration.SnapshotScope.DefaultApplication : settings.ServiceName;
+        _directory = Path.Combine(Meridian.Client.Configuration.SnapshotScope.Of(root, settings.ServerAddresses, application), settings.Namespace);
     }
 
     public string Directory => _directory;

@@ -65,6 +65,8 @@ public static partial class MeridianServer
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
         app.MapOpenApi();
+        // Until the web console is served here, the root leads a browser to the API reference (which asks for a login).
+        app.MapGet("/", () => Results.Redirect("docs")).AllowAnonymous().ExcludeFromDescription();
         // The API reference needs a login like everything else: its assets come without the anonymous access Scalar gives them.
         app.MapScalarApiReference("/docs").Finally(endpoint =>
         {
@@ -127,9 +129,15 @@ public static partial class MeridianServer
         LogData(logger, StorageHosting.Describe(app.Services));
         foreach (var address in addresses)
         {
-            LogListening(logger, address, address.TrimEnd('/') + "/docs");
+            LogListening(logger, address, Browsable(address) + "/docs");
         }
     }
+
+    /// <summary>A wildcard bind address as a browser on this machine reaches it, so the logged link can be clicked.</summary>
+    private static string Browsable(string address) =>
+        address.TrimEnd('/').Replace("://0.0.0.0:", "://localhost:", StringComparison.Ordinal)
+            .Replace("://[::]:", "://localhost:", StringComparison.Ordinal).Replace("://+:", "://localhost:", StringComparison.Ordinal)
+            .Replace("://*:", "://localhost:", StringComparison.Ordinal);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Meridian data lives in {Store}")]
     private static partial void LogData(ILogger logger, string store);

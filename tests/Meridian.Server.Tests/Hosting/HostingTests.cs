@@ -30,6 +30,35 @@ public sealed class HostingTests
     }
 
     [Fact]
+    public async Task The_root_leads_a_browser_to_the_API_reference()
+    {
+        await using var server = await TestServer.StartAsync(cancellationToken: Ct);
+        using var anonymous = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = server.BaseAddress };
+        using var root = await anonymous.GetAsync("/", Ct);
+        Assert.Equal(HttpStatusCode.Redirect, root.StatusCode);
+        Assert.Equal("docs", root.Headers.Location?.OriginalString);
+    }
+
+    [Fact]
+    public async Task Help_prints_the_usage_and_exits_without_starting()
+    {
+        var data = TestServer.NewDataDirectory();
+        try
+        {
+            await using var server = Meridian.Testing.ChildProcess.Start("dotnet",
+                [Path.Combine(AppContext.BaseDirectory, "Meridian.Server.dll"), "--help", $"--Meridian:Storage:Sqlite:DataDirectory={data}"]);
+            await server.WaitForAsync(@"^Usage: Meridian\.Server", TimeSpan.FromSeconds(30), Ct);
+            await server.WaitForExitAsync(TimeSpan.FromSeconds(30), Ct);
+            Assert.DoesNotContain("Now listening", server.Output, StringComparison.Ordinal);
+            Assert.Empty(Directory.EnumerateFileSystemEntries(data));
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Started_from_another_folder_the_server_reads_the_settings_beside_it()
     {
         var elsewhere = Directory.CreateTempSubdirectory("meridian-cwd-").FullName;
@@ -51,6 +80,55 @@ public sealed class HostingTests
         {
             Directory.Delete(elsewhere, recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task Given_only_an_HTTP_port_the_client_port_is_that_port_plus_1000_as_in_Nacos()
+    {
+        var data = TestServer.NewDataDirectory();
+        try
+        {
+            var http = FreePortWithFreeNeighbour(1000);
+            await using var server = Meridian.Testing.ChildProcess.Start("dotnet",
+                [Path.Combine(AppContext.BaseDirectory, "Meridian.Server.dll"), "--urls", $"http://127.0.0.1:{http}",
+                 $"--Meridian:Storage:Sqlite:DataDirectory={data}", Meridian.Testing.TestAuth.AdminPasswordArgument, Meridian.Testing.TestAuth.SigningKeyArgument]);
+
+            var grpc = await server.WaitForAsync(@"Meridian client connections \(gRPC, HTTP/2\) on \S+:(\d+)", TimeSpan.FromSeconds(60), Ct);
+            Assert.Equal(http + 1000, int.Parse(grpc.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+            await server.WaitForAsync($@"Meridian HTTP API .* on http://127\.0\.0\.1:{http}", TimeSpan.FromSeconds(10), Ct);
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    /// <summary>A free port whose neighbour <paramref name="offset"/> above is free too (both are checked by binding them).</summary>
+    private static int FreePortWithFreeNeighbour(int offset)
+    {
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            using var first = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+            first.Start();
+            var port = ((System.Net.IPEndPoint)first.LocalEndpoint).Port;
+            if (port + offset > 65535)
+            {
+                continue;
+            }
+
+            try
+            {
+                using var second = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port + offset);
+                second.Start();
+                return port;
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                // Taken: try another pair.
+            }
+        }
+
+        throw new InvalidOperationException("No free pair of ports found in 50 tries.");
     }
 
     [Fact]
