@@ -20,6 +20,9 @@ public sealed class ChildProcess : IAsyncDisposable
     public int Id => _process.Id;
     public string Output => string.Join('\n', _output);
 
+    /// <summary>The exit code, once <see cref="WaitForExitAsync"/> has completed.</summary>
+    public int ExitCode => _process.ExitCode;
+
     /// <summary>Starts <c>dotnet DLL args</c> (or any program) from the test's own folder, or from <paramref name="workingDirectory"/>.</summary>
     public static ChildProcess Start(string program, IEnumerable<string> args, IDictionary<string, string>? environment = null, string? workingDirectory = null)
     {
