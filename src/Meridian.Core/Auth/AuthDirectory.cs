@@ -533,7 +533,11 @@ public sealed partial class AuthDirectory(IAuthStore store, TimeProvider time, I
     {
         foreach (var role in roles)
         {
-            if (role != RoleDefinition.Admin && !state.Roles.ContainsKey(role))
+            if (role is null)
+            {
+                errors.Add("roles", "'roles' lists null; give role names, such as [\"admin\"] or [\"dev-readers\"].");
+            }
+            else if (role != RoleDefinition.Admin && !state.Roles.ContainsKey(role))
             {
                 errors.Add("roles", $"Role '{role}' does not exist; create it first (PUT /v1/auth/roles/{role}).");
             }

@@ -20,6 +20,10 @@ public static class InstanceRules
         {
             errors.Add("instanceId", "'instanceId' must be 1..512 characters, or left out to use ip#port#cluster#group@@service.");
         }
+        else if (r.InstanceId is { } text && Rules.Unwritable(text) is var at and >= 0)
+        {
+            errors.Add("instanceId", $"'instanceId' holds U+{(int)text[at]:X4} at position {at + 1}, which not every protocol can carry (Eureka's XML cannot); leave out control characters, U+FFFE, U+FFFF and unpaired surrogates.");
+        }
 
         foreach (var preserved in (ReadOnlySpan<string>)[PreservedMetadata.HeartbeatTimeout, PreservedMetadata.DeleteTimeout, PreservedMetadata.HeartbeatInterval])
         {

@@ -100,6 +100,16 @@ public static class Rules
             {
                 errors.Add(field, $"metadata '{Shorten(key)}' is {value.Length} characters long; at most {MaxMetadataValueLength} are allowed.");
             }
+            else if (Unwritable(value) is var at and >= 0)
+            {
+                errors.Add(field, $"metadata '{Shorten(key)}' holds U+{(int)value[at]:X4} at position {at + 1}, which not every protocol can carry (Eureka's XML cannot); " +
+                    "leave out control characters other than tab and line breaks, U+FFFE, U+FFFF and unpaired surrogates.");
+            }
+
+            if (key is not null && Unwritable(key) is var keyAt and >= 0)
+            {
+                errors.Add(field, $"metadata key '{Shorten(key)}' holds U+{(int)key[keyAt]:X4} at position {keyAt + 1}; leave out control characters, U+FFFE, U+FFFF and unpaired surrogates.");
+            }
 
             bytes += (key?.Length ?? 0) + (value?.Length ?? 0);
         }
@@ -116,6 +126,28 @@ public static class Rules
         {
             errors.Add(field, $"'{field}' must be between 0 and 1; got {value}.");
         }
+    }
+
+    /// <summary>
+    /// Where the text holds a character XML 1.0 cannot carry (a control character other than tab, LF and CR; U+FFFE;
+    /// U+FFFF; an unpaired surrogate), or -1. Metadata goes out in every protocol, Eureka's XML among them.
+    /// </summary>
+    public static int Unwritable(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (!System.Xml.XmlConvert.IsXmlChar(c))
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     private static string Shorten(string? s) => s is null ? "" : s.Length <= 32 ? s : s[..32] + "...";

@@ -156,9 +156,7 @@ internal static class EurekaEndpoints
         {
             if (isXml)
             {
-                using var reader = XmlReader.Create(body, EurekaXmlReader.Settings);
-                var document = await XDocument.LoadAsync(reader, LoadOptions.None, ct);
-                return EurekaXmlReader.Read(document.Root ?? throw new FormatException("The XML document is empty."));
+                return EurekaXmlReader.Read(await EurekaXmlReader.LoadAsync(body, ct));
             }
 
             using var json = JsonDocument.Parse(body.GetBuffer().AsMemory(0, (int)body.Length));

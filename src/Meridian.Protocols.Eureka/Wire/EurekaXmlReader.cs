@@ -52,6 +52,25 @@ internal static class EurekaXmlReader
         };
     }
 
+    /// <summary>
+    /// Parses the document, its root required. XmlReader throws ArgumentException (not XmlException) for some
+    /// declarations it cannot switch encoding on (an encoding name with bytes that are not UTF-8); that is the
+    /// document's fault and is reported as a malformed document like any other.
+    /// </summary>
+    public static async Task<XElement> LoadAsync(Stream body, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var reader = XmlReader.Create(body, Settings);
+            var document = await XDocument.LoadAsync(reader, LoadOptions.None, cancellationToken);
+            return document.Root ?? throw new FormatException("The XML document is empty.");
+        }
+        catch (ArgumentException e)
+        {
+            throw new XmlException($"The XML declaration cannot be read: {e.Message}", e);
+        }
+    }
+
     public static XmlReaderSettings Settings { get; } = new()
     {
         Async = true,

@@ -33,6 +33,16 @@ internal sealed class NacosParameters
                 // The form reader refuses what it cannot decode (a %00, a malformed escape, too many fields): the caller's fault.
                 throw new NacosException(StatusCodes.Status400BadRequest, $"The form body cannot be read ({e.Message}); send application/x-www-form-urlencoded UTF-8 text without NUL characters.");
             }
+            catch (NotSupportedException e)
+            {
+                // A charset .NET knows but will not decode (UTF-7).
+                throw new NacosException(StatusCodes.Status400BadRequest, $"The form body cannot be read ({e.Message}); send it as UTF-8.");
+            }
+            catch (IOException e) when (e is not BadHttpRequestException)
+            {
+                // A multipart body that ends before its closing boundary. Kestrel's own refusals (too large) keep their status.
+                throw new NacosException(StatusCodes.Status400BadRequest, $"The form body ended early ({e.Message}); send the whole body, multipart bodies up to their closing boundary.");
+            }
         }
 
         return new NacosParameters(request.Query, form);

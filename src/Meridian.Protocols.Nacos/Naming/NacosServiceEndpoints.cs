@@ -17,9 +17,10 @@ internal static class NacosServiceEndpoints
         ns.MapGet("/service/list", ListAsync);
         ns.MapGet("/operator/metrics", Metrics);
 
-        // Nacos answers an unknown naming path with 501 and says which.
+        // An unknown naming path is named in Nacos' words, but with 404: Nacos' 501 is a server error, which clients
+        // count against the server (and fail over from) for what is their own wrong path.
         ns.Map("/{**path}", (HttpContext http) =>
-            NacosResults.Text($"no such api:{http.Request.Method}:{http.Request.Path}", StatusCodes.Status501NotImplemented));
+            NacosResults.Text($"no such api:{http.Request.Method}:{http.Request.Path}", StatusCodes.Status404NotFound));
     }
 
     private static async Task<IResult> CreateAsync(HttpContext http, RegistryProjection registry, RegistryCommands commands, NamespaceCommands namespaceCommands, CancellationToken ct)

@@ -45,6 +45,7 @@ public static partial class MeridianServer
         services.AddMeridianEureka();
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemExceptionHandler.Explain);
         services.AddExceptionHandler<ProblemExceptionHandler>();
+        services.AddSingleton<IProblemDetailsWriter, ProblemJsonFallbackWriter>();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.Configure<JsonOptions>(o => ApiJson.Configure(o.SerializerOptions));
         services.AddOpenApi();
@@ -60,6 +61,7 @@ public static partial class MeridianServer
         app.UseAuthentication();
         app.UseMeridianRateLimiting();
         app.UseAuthorization();
+        app.UseUnreadableCharsetGuard();
 
         // Public on purpose: load balancers and orchestrators probe these without credentials. Nothing else is.
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();

@@ -41,4 +41,32 @@ public sealed class ContentCheckTests
         Assert.NotNull(error);
         Assert.Equal(3, error.Line);
     }
+
+    [Theory]
+    [InlineData(ConfigType.Yaml, "\u0000: 1\nb: 2\n")]
+    [InlineData(ConfigType.Yaml, "a: 1\nb:\n  !!python/o]bject- x\n")]
+    [InlineData(ConfigType.Yaml, "a: *nowhere\n")]
+    [InlineData(ConfigType.Yaml, "*nowhere : 1\n*nowhere : 2\n")]
+    [InlineData(ConfigType.Yaml, "a: &x [1, *x]\n")]
+    [InlineData(ConfigType.Toml, "a = \"\\uD800\"\n")]
+    public void Content_the_parsers_would_throw_on_is_reported_as_an_error(ConfigType type, string content)
+    {
+        Assert.NotNull(ContentCheck.Find(type, content));
+    }
+
+    [Theory]
+    [InlineData(ConfigType.Yaml, "[")]
+    [InlineData(ConfigType.Yaml, "- ")]
+    [InlineData(ConfigType.Toml, "a = [")]
+    public void Content_nested_past_the_parsers_limits_is_reported_without_overflowing_the_stack(ConfigType type, string unit)
+    {
+        var error = ContentCheck.Find(type, string.Concat(Enumerable.Repeat(unit, 100_000)));
+        Assert.NotNull(error);
+    }
+
+    [Fact]
+    public void Yaml_aliases_to_earlier_anchors_still_pass()
+    {
+        Assert.Null(ContentCheck.Find(ConfigType.Yaml, "base: &b {x: 1}\nuse: *b\nmerged:\n  <<: *b\n  y: 2\n"));
+    }
 }

@@ -139,6 +139,12 @@ internal static class AuthEndpoints
         foreach (var (grant, i) in (grants ?? []).Select((g, i) => (g, i)))
         {
             var field = $"grants[{i}]";
+            if (grant is null)
+            {
+                errors.Add(field, "A grant is an object such as {\"namespace\":\"dev\",\"kind\":\"config\",\"actions\":[\"read\"]}, not null.");
+                continue;
+            }
+
             ResourceKind? kind = grant.Kind?.ToLowerInvariant() switch
             {
                 null or "*" => null,
@@ -149,7 +155,7 @@ internal static class AuthEndpoints
             var actions = AccessActions.None;
             foreach (var action in grant.Actions ?? [])
             {
-                actions |= action.ToLowerInvariant() switch
+                actions |= action?.ToLowerInvariant() switch
                 {
                     "read" => AccessActions.Read,
                     "write" => AccessActions.Write,
@@ -185,7 +191,7 @@ internal static class AuthEndpoints
         var scopes = new List<(ResourceKind, AccessActions)>();
         foreach (var scope in request.Scopes ?? [])
         {
-            switch (scope.ToLowerInvariant())
+            switch (scope?.ToLowerInvariant())
             {
                 case "discovery:read": scopes.Add((ResourceKind.Service, AccessActions.Read)); break;
                 case "register": scopes.Add((ResourceKind.Service, AccessActions.Write)); break;

@@ -223,11 +223,11 @@ public sealed class NacosNamingApiTests
     }
 
     [Fact]
-    public async Task Unknown_naming_path_answers_501_naming_the_api()
+    public async Task Unknown_naming_path_answers_404_naming_the_api()
     {
         await using var server = await TestServer.StartAsync(cancellationToken: Ct);
         var (status, body) = await server.Client.SendAsync(HttpMethod.Get, "/nacos/v1/ns/nothing", "", Ct);
-        Assert.Equal((HttpStatusCode.NotImplemented, "no such api:GET:/nacos/v1/ns/nothing"), (status, body));
+        Assert.Equal((HttpStatusCode.NotFound, "no such api:GET:/nacos/v1/ns/nothing"), (status, body));
     }
 
     [Fact]
