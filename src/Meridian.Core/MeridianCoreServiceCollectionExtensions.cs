@@ -32,6 +32,8 @@ public static class MeridianCoreServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LimitOptions>, LimitOptionsValidator>());
         services.TryAddSingleton<NamespaceCatalog>();
         services.TryAddSingleton<WriteHealth>();
+        services.AddMetrics();
+        services.TryAddSingleton<Meridian.Telemetry.ServerMetrics>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IChangeProjection, NamespaceCatalog>(sp => sp.GetRequiredService<NamespaceCatalog>()));
         services.TryAddSingleton<ClusterLead>();
         services.AddSingleton<ChangeLog>();

@@ -11,9 +11,13 @@ namespace Meridian.Protocols.Native;
 /// Counts the client connections open from each IP address and refuses one past
 /// <see cref="LimitOptions.MaxConnectionsPerAddress"/>. One counter per address, changed with one interlocked add.
 /// </summary>
-internal sealed class AddressConnections(IOptions<LimitOptions> limits)
+internal sealed class AddressConnections(IOptions<LimitOptions> limits, Meridian.Telemetry.ServerMetrics metrics)
 {
     private readonly ConcurrentDictionary<IPAddress, StrongBox<int>> _open = new();
+    private readonly StrongBox<int> _total = new();
+
+    /// <summary>Client connections open now, from all addresses.</summary>
+    public int Total => Volatile.Read(ref _total.Value);
 
     /// <summary>Counts a new connection from <paramref name="address"/>; dispose the result when it ends.</summary>
     /// <exception cref="RpcException">ResourceExhausted: the address already holds its limit.</exception>
@@ -30,23 +34,26 @@ internal sealed class AddressConnections(IOptions<LimitOptions> limits)
         if (Interlocked.Increment(ref count.Value) > limit)
         {
             Interlocked.Decrement(ref count.Value);
+            metrics.Rejected(nameof(LimitOptions.MaxConnectionsPerAddress));
             throw new RpcException(new Status(StatusCode.ResourceExhausted,
                 $"{address} already holds {limit} client connections, the most one address may open; close some, or raise {LimitOptions.Setting(nameof(LimitOptions.MaxConnectionsPerAddress))}."));
         }
 
-        return new Lease(count);
+        Interlocked.Increment(ref _total.Value);
+        return new Lease(count, _total);
     }
 
     public int OpenFrom(IPAddress address) => _open.TryGetValue(address, out var count) ? Volatile.Read(ref count.Value) : 0;
 
     /// <summary>One counted connection. The counter stays in the map: an address that connected once is likely to again.</summary>
-    public readonly struct Lease(StrongBox<int>? count) : IDisposable
+    public readonly struct Lease(StrongBox<int>? count, StrongBox<int>? total) : IDisposable
     {
         public void Dispose()
         {
-            if (count is not null)
+            if (count is not null && total is not null)
             {
                 Interlocked.Decrement(ref count.Value);
+                Interlocked.Decrement(ref total.Value);
             }
         }
     }

@@ -23,6 +23,7 @@ internal sealed partial class ConnectionService(
     IOptions<ConnectionOptions> options,
     IOptions<LimitOptions> limits,
     AddressConnections addresses,
+    Meridian.Telemetry.ServerMetrics metrics,
     ILogger<ConnectionService> logger)
 {
     private const int MaxClientIdLength = 128;
@@ -261,7 +262,7 @@ internal sealed partial class ConnectionService(
         if (!connection.Subscriptions.Contains(topic))
         {
             Quota.ThrowIfReached(connection.Subscriptions.Count, limits.Value.MaxSubscriptionsPerConnection,
-                nameof(LimitOptions.MaxSubscriptionsPerConnection), $"Connection '{connection.ClientId}'");
+                nameof(LimitOptions.MaxSubscriptionsPerConnection), $"Connection '{connection.ClientId}'", metrics);
         }
     }
 

@@ -25,6 +25,7 @@ public static class NativeProtocolHosting
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Grpc.AspNetCore.Server.Model.IServiceMethodProvider<ConnectionService>, ConnectionMethodProvider>());
         services.TryAddSingleton<ConnectionService>();
         services.TryAddSingleton<AddressConnections>();
+        services.TryAddSingleton<ConnectionGauges>();
         services.TryAddSingleton<PushHub>();
         services.AddHostedService(sp => sp.GetRequiredService<PushHub>());
 
@@ -70,6 +71,8 @@ public static class NativeProtocolHosting
     public static GrpcServiceEndpointConventionBuilder MapMeridianConnections(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
+        // The connection gauges observe from now on.
+        endpoints.ServiceProvider.GetRequiredService<ConnectionGauges>();
         return endpoints.MapGrpcService<ConnectionService>();
     }
 

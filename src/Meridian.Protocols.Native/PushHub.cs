@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using Meridian.Changes;
 using Meridian.Config;
 using Meridian.Naming;
+using Meridian.Telemetry;
 
 namespace Meridian.Protocols.Native;
 
@@ -23,15 +24,21 @@ internal sealed partial class PushHub : BackgroundService
     private readonly ChangeLog _log;
     private readonly ILogger<PushHub> _logger;
     private readonly ConcurrentDictionary<PushTopic, Subscribers> _topics = new();
-    private readonly Channel<object> _changes = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<(object Change, long AppliedAt)> _changes =
+        Channel.CreateUnbounded<(object Change, long AppliedAt)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly IDisposable _subscription;
     private readonly ConfigProjection? _configs;
     private readonly IDisposable? _configSubscription;
+    private readonly ServerMetrics _metrics;
+    private long _subscriptions;
+    private readonly TimeProvider _time;
 
     /// <param name="configs">Absent when the server runs without the configuration center; config subscriptions are then refused.</param>
-    public PushHub(RegistryProjection registry, ChangeLog log, ILogger<PushHub> logger, ConfigProjection? configs = null)
+    public PushHub(RegistryProjection registry, ChangeLog log, ServerMetrics metrics, TimeProvider time, ILogger<PushHub> logger, ConfigProjection? configs = null)
     {
         _registry = registry;
+        _metrics = metrics;
+        _time = time;
         _log = log;
         _logger = logger;
         _subscription = registry.Changes.Subscribe(OnChange);
@@ -93,6 +100,9 @@ internal sealed partial class PushHub : BackgroundService
         connection.Subscriptions.Clear();
     }
 
+    /// <summary>Subscriptions held by all connections together.</summary>
+    public long Subscriptions => Volatile.Read(ref _subscriptions);
+
     /// <summary>How many connections listen to a topic; for tests and diagnostics.</summary>
     public int SubscriberCount(PushTopic topic) => Find(topic)?.Connections.Length ?? 0;
 
@@ -105,18 +115,19 @@ internal sealed partial class PushHub : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await foreach (var change in _changes.Reader.ReadAllAsync(stoppingToken))
+        await foreach (var (change, appliedAt) in _changes.Reader.ReadAllAsync(stoppingToken))
         {
             try
             {
-                if (change is ServiceChange service)
+                using var activity = _metrics.Activities.StartActivity("meridian.push");
+                var (kind, reached) = change switch
                 {
-                    FanOut(service);
-                }
-                else if (change is ConfigChange config)
-                {
-                    FanOut(config);
-                }
+                    ServiceChange service => ("service", FanOut(service)),
+                    ConfigChange config => ("config", FanOut(config)),
+                    _ => ("", 0),
+                };
+                activity?.SetTag("meridian.subscribers", reached);
+                _metrics.FannedOut(reached, _time.GetElapsedTime(appliedAt), kind);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -130,7 +141,7 @@ internal sealed partial class PushHub : BackgroundService
         // Runs on the change log's writer, once the change is applied: a dictionary lookup, then hand off.
         if (_topics.TryGetValue(PushTopic.Service(change.Key), out var subscribers) && !subscribers.Connections.IsEmpty)
         {
-            _changes.Writer.TryWrite(change);
+            _changes.Writer.TryWrite((change, _time.GetTimestamp()));
         }
     }
 
@@ -138,41 +149,48 @@ internal sealed partial class PushHub : BackgroundService
     {
         if (_topics.TryGetValue(PushTopic.Config(change.Key), out var subscribers) && !subscribers.Connections.IsEmpty)
         {
-            _changes.Writer.TryWrite(change);
+            _changes.Writer.TryWrite((change, _time.GetTimestamp()));
         }
     }
 
-    private void FanOut(ConfigChange change)
+    /// <summary>Hands the change to every subscriber's outbox; returns how many.</summary>
+    private int FanOut(ConfigChange change)
     {
         var topic = PushTopic.Config(change.Key);
         if (Find(topic) is not { } subscribers)
         {
-            return;
+            return 0;
         }
 
         var removed = change.Kind == ConfigChangeKind.Deleted;
         // A delete is one version past the last content it carries.
         var revision = removed ? change.Item.Version + 1 : change.Item.Version;
         var frame = subscribers.FrameFor(revision, () => PushMessages.ConfigFrame(change.Item, removed));
-        foreach (var connection in subscribers.Connections.AsSpan())
+        var connections = subscribers.Connections.AsSpan();
+        foreach (var connection in connections)
         {
             connection.Outbox.EnqueuePush(topic, frame);
         }
+
+        return connections.Length;
     }
 
-    private void FanOut(ServiceChange change)
+    private int FanOut(ServiceChange change)
     {
         var topic = PushTopic.Service(change.Key);
         if (Find(topic) is not { } subscribers)
         {
-            return;
+            return 0;
         }
 
         var frame = subscribers.FrameFor(change.Snapshot, change.Kind == ServiceChangeKind.Removed);
-        foreach (var connection in subscribers.Connections.AsSpan())
+        var connections = subscribers.Connections.AsSpan();
+        foreach (var connection in connections)
         {
             connection.Outbox.EnqueuePush(topic, frame);
         }
+
+        return connections.Length;
     }
 
     private PushFrame CurrentFrame(ServiceKey key, Subscribers? subscribers)
@@ -229,6 +247,7 @@ internal sealed partial class PushHub : BackgroundService
 
     private Subscribers Join(PushTopic topic, ClientConnection connection)
     {
+        Interlocked.Increment(ref _subscriptions);
         while (true)
         {
             var subscribers = _topics.GetOrAdd(topic, static _ => new Subscribers());
@@ -247,6 +266,7 @@ internal sealed partial class PushHub : BackgroundService
 
     private void Leave(PushTopic topic, ClientConnection connection)
     {
+        Interlocked.Decrement(ref _subscriptions);
         if (Find(topic) is not { } subscribers)
         {
             return;

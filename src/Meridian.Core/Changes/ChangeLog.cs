@@ -21,6 +21,7 @@ public sealed partial class ChangeLog : IHostedService
 {
     private readonly IChangeStore _store;
     private readonly WriteHealth _health;
+    private readonly Telemetry.ServerMetrics _metrics;
     private readonly IChangeProjection[] _projections;
     private readonly IChangeFeed[] _feeds;
     private readonly TimeProvider _time;
@@ -48,9 +49,10 @@ public sealed partial class ChangeLog : IHostedService
     private int _queued;
 
     public ChangeLog(IChangeStore store, IEnumerable<IChangeProjection> projections, IEnumerable<IChangeFeed> feeds, TimeProvider time,
-        IOptions<ChangeLogOptions> options, WriteHealth health, ILogger<ChangeLog> logger)
+        IOptions<ChangeLogOptions> options, WriteHealth health, Telemetry.ServerMetrics metrics, ILogger<ChangeLog> logger)
     {
         _store = store;
+        _metrics = metrics;
         _health = health;
         _projections = [.. projections];
         _feeds = [.. feeds];
@@ -180,6 +182,7 @@ public sealed partial class ChangeLog : IHostedService
         {
             LogCommitFailed(e, batch.Count);
             _health.Failed(e);
+            _metrics.CommitFailed();
             var failure = e as StorageUnavailableException ?? new StorageUnavailableException(
                 $"The change could not be stored ({e.GetBaseException().Message}); nothing of it was kept. Retry once the store is writable again.", e);
             foreach (var pending in batch)

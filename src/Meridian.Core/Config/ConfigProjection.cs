@@ -14,6 +14,7 @@ public sealed class ConfigProjection : IChangeProjection
 {
     private readonly ConcurrentDictionary<ConfigKey, ConfigEntry> _entries = new();
     private readonly ConcurrentDictionary<string, StrongBox<int>> _liveByNamespace = new(StringComparer.Ordinal);
+    private int _live;
 
     /// <summary>Every publish, rollback and delete, after it is durable and applied.</summary>
     public ChangeStream<ConfigChange> Changes { get; } = new();
@@ -38,6 +39,9 @@ public sealed class ConfigProjection : IChangeProjection
     public long LastVersionOf(ConfigKey key) => _entries.TryGetValue(key, out var entry) ? entry.LastVersion : 0;
 
     public bool HasConfigs(string ns) => CountIn(ns) > 0;
+
+    /// <summary>How many configs there are in all namespaces; kept by <see cref="Apply"/>.</summary>
+    public int Count => Volatile.Read(ref _live);
 
     /// <summary>How many configs a namespace holds now; kept by <see cref="Apply"/>, so reading it costs nothing.</summary>
     public int CountIn(string ns) => _liveByNamespace.TryGetValue(ns, out var count) ? Volatile.Read(ref count.Value) : 0;
@@ -96,7 +100,7 @@ public sealed class ConfigProjection : IChangeProjection
                 var entry = _entries.GetOrAdd(saved.Item.Key, static _ => new ConfigEntry());
                 if (entry.Current is null)
                 {
-                    Count(saved.Item.Key.Namespace, +1);
+                    Recount(saved.Item.Key.Namespace, +1);
                 }
 
                 entry.Current = saved.Item;
@@ -112,7 +116,7 @@ public sealed class ConfigProjection : IChangeProjection
                 var wasLive = entry.Current is not null;
                 if (wasLive)
                 {
-                    Count(removed.Last.Key.Namespace, -1);
+                    Recount(removed.Last.Key.Namespace, -1);
                 }
 
                 entry.Current = null;
@@ -128,6 +132,9 @@ public sealed class ConfigProjection : IChangeProjection
         }
     }
 
-    private void Count(string ns, int delta) =>
+    private void Recount(string ns, int delta)
+    {
         Interlocked.Add(ref _liveByNamespace.GetOrAdd(ns, static _ => new StrongBox<int>()).Value, delta);
+        Interlocked.Add(ref _live, delta);
+    }
 }

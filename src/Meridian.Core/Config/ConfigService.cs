@@ -22,6 +22,7 @@ public sealed partial class ConfigService(
     TimeProvider time,
     IOptions<ConfigOptions> options,
     IOptions<LimitOptions> limits,
+    Telemetry.ServerMetrics metrics,
     ILogger<ConfigService> logger)
 {
     private readonly KeyedGate _gates = new();
@@ -55,6 +56,7 @@ public sealed partial class ConfigService(
             var entry = new ConfigHistoryEntry(key, version, ConfigOperation.Delete, current.Md5, current.Type, caller.Name,
                 caller.SourceAddress, time.GetUtcNow());
             await log.AppendAsync(new ChangeRequest(new ConfigRemoved(current, entry), Unchanged(key)), cancellationToken);
+            metrics.ConfigDeleted();
             LogChanged(ConfigOperation.Delete, key, version, caller.Name, caller.SourceAddress);
         }
     }
@@ -89,6 +91,8 @@ public sealed partial class ConfigService(
         ArgumentNullException.ThrowIfNull(draft);
         ArgumentNullException.ThrowIfNull(caller);
         caller.Demand(key, AccessActions.Write);
+        using var activity = metrics.Activities.StartActivity("meridian.publish");
+        activity?.SetTag("meridian.config", key.ToString());
         var errors = new ValidationErrors();
         ConfigRules.Key(errors, key);
 
@@ -106,7 +110,7 @@ public sealed partial class ConfigService(
             if (current is null)
             {
                 Quota.ThrowIfReached(configs.CountIn(key.Namespace), limits.Value.MaxConfigsPerNamespace,
-                    nameof(LimitOptions.MaxConfigsPerNamespace), $"Namespace '{key.Namespace}'");
+                    nameof(LimitOptions.MaxConfigsPerNamespace), $"Namespace '{key.Namespace}'", metrics);
             }
 
             var appName = draft.AppName ?? current?.AppName ?? "";
@@ -127,6 +131,7 @@ public sealed partial class ConfigService(
                     new NamespaceExists(key.Namespace, $"Namespace '{key.Namespace}' does not exist (it was deleted meanwhile)."),
                     Unchanged(key)),
                 cancellationToken);
+            metrics.Published();
             LogChanged(operation, key, committed.Item.Version, caller.Name, caller.SourceAddress);
             return committed.Item;
         }

@@ -21,6 +21,9 @@ public sealed class NamespaceCatalog : IChangeProjection
 
     public bool Exists(string id) => _namespaces.ContainsKey(id);
 
+    /// <summary>Every namespace's id, unfiltered: for the server's own counts, never for a caller's listing.</summary>
+    public ICollection<string> Ids => _namespaces.Keys;
+
     public NamespaceInfo? Get(string id) => _namespaces.GetValueOrDefault(id);
 
     /// <summary>A namespace as a caller reads it: absent unless the caller may see something in it, as in <see cref="List(Caller)"/>.</summary>

@@ -21,6 +21,7 @@ public sealed partial class RegistryCommands(
     IOptions<RegistryOptions> options,
     IOptions<LimitOptions> limits,
     Health.HeartbeatSharing sharing,
+    Telemetry.ServerMetrics metrics,
     ILogger<RegistryCommands> logger)
 {
     private readonly KeyedGate _gates = new();
@@ -40,6 +41,9 @@ public sealed partial class RegistryCommands(
     {
         caller.Demand(key, AccessActions.Write);
         var instance = InstanceRules.Build(key, registration);
+        using var activity = metrics.Activities.StartActivity("meridian.register");
+        activity?.SetTag("meridian.service", key.ToString());
+        activity?.SetTag("meridian.instance", instance.InstanceId);
         namespaces.RequireExisting(key.Namespace);
         owner = instance.Ephemeral ? owner : null;
         using (await _gates.EnterAsync((key, instance.InstanceId), cancellationToken))
@@ -72,6 +76,7 @@ public sealed partial class RegistryCommands(
                 cancellationToken);
             if (current is null)
             {
+                metrics.Registered();
                 LogRegistered(instance.InstanceId, key, instance.Ephemeral ? "ephemeral" : "persistent", caller.Name, caller.SourceAddress);
             }
 
@@ -87,6 +92,7 @@ public sealed partial class RegistryCommands(
             var service = registry.GetService(key) ?? throw InstanceRules.ServiceNotFound(key);
             var current = service.Find(instanceId) ?? throw InstanceRules.InstanceNotFound(key, instanceId);
             await RemoveAsync(key, current, InstanceRemovalReason.Deregistered, cancellationToken);
+            metrics.Deregistered();
             LogDeregistered(instanceId, key, caller.Name, caller.SourceAddress);
         }
     }
@@ -145,6 +151,7 @@ public sealed partial class RegistryCommands(
 
         lease.Beat(time.GetTimestamp());
         sharing.Beat(key, instanceId);
+        metrics.Heartbeat();
         return lease.Ephemeral && lease.MarkedUnhealthy ? ReviveAsync(key, instanceId, cancellationToken) : ValueTask.FromResult(true);
     }
 
@@ -244,6 +251,7 @@ public sealed partial class RegistryCommands(
             }
 
             await RemoveAsync(key, current, InstanceRemovalReason.ConnectionLost, cancellationToken);
+            metrics.Expired();
             LogReleased(key, instanceId, owner);
             return true;
         }
@@ -270,6 +278,7 @@ public sealed partial class RegistryCommands(
                 if (silence >= lease.DeleteTimeout)
                 {
                     await RemoveAsync(due.Key, current, InstanceRemovalReason.Expired, cancellationToken);
+                    metrics.Expired();
                     LogExpired(due.Key, due.InstanceId, silence.TotalSeconds);
                 }
                 else if (silence >= lease.HeartbeatTimeout && current.Healthy)
@@ -305,11 +314,11 @@ public sealed partial class RegistryCommands(
         if (service is null)
         {
             Quota.ThrowIfReached(registry.ServiceCount(key.Namespace), limits.Value.MaxServicesPerNamespace,
-                nameof(LimitOptions.MaxServicesPerNamespace), $"Namespace '{key.Namespace}'");
+                nameof(LimitOptions.MaxServicesPerNamespace), $"Namespace '{key.Namespace}'", metrics);
         }
         else
         {
-            Quota.ThrowIfReached(service.Count, limits.Value.MaxInstancesPerService, nameof(LimitOptions.MaxInstancesPerService), $"Service '{key}'");
+            Quota.ThrowIfReached(service.Count, limits.Value.MaxInstancesPerService, nameof(LimitOptions.MaxInstancesPerService), $"Service '{key}'", metrics);
         }
     }
 

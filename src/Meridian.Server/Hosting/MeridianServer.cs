@@ -51,6 +51,7 @@ public static partial class MeridianServer
         services.AddOpenApi();
         services.AddHealthChecks();
         services.AddMeridianRateLimiting();
+        services.AddMeridianTelemetry(builder.Configuration);
         builder.AddMeridianConnections(DefaultHttpPort);
 
         configure?.Invoke(builder);
@@ -88,6 +89,7 @@ public static partial class MeridianServer
         app.MapEurekaEndpoints().RequireAuthorization(MeridianAuthorization.Policy);
         api.MapConfigEndpoints();
         app.MapMeridianConnections().RequireAuthorization(MeridianAuthorization.Policy);
+        app.MapMeridianTelemetry();
 
         app.Lifetime.ApplicationStarted.Register(() => LogStarted(app));
         return app;

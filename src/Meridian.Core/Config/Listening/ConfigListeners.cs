@@ -18,6 +18,7 @@ public sealed class ConfigListeners : IDisposable
     private readonly TimeProvider _time;
     private readonly ConfigOptions _options;
     private readonly IDisposable _subscription;
+    private int _waiting;
     private volatile bool _released;
 
     public ConfigListeners(ConfigProjection configs, TimeProvider time, IOptions<ConfigOptions> options)
@@ -58,6 +59,7 @@ public sealed class ConfigListeners : IDisposable
 
         var listener = new ConfigListener(clientId, address, _time.GetUtcNow(), configs);
         Register(listener);
+        Interlocked.Increment(ref _waiting);
         try
         {
             // A change published between the first look and the registration woke nobody: look again.
@@ -76,9 +78,13 @@ public sealed class ConfigListeners : IDisposable
         }
         finally
         {
+            Interlocked.Decrement(ref _waiting);
             Unregister(listener);
         }
     }
+
+    /// <summary>Long polls held right now.</summary>
+    public int Waiting => Volatile.Read(ref _waiting);
 
     /// <summary>Who is waiting on a config right now, and with which MD5.</summary>
     public IReadOnlyList<ConfigListenerInfo> ListenersOf(ConfigKey key, Caller caller)
