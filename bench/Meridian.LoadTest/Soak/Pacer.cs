@@ -46,10 +46,15 @@ internal sealed class Pacer(double perSecond, int maxInFlight, Func<long, Cancel
         {
         }
 
-        // Drained: every slot back means nothing is in flight any more.
+        // Drained: every slot back means nothing is in flight any more (waiting 30 s at most in all).
+        var draining = Stopwatch.StartNew();
         for (var i = 0; i < maxInFlight; i++)
         {
-            await slots.WaitAsync(TimeSpan.FromSeconds(30), CancellationToken.None);
+            var left = TimeSpan.FromSeconds(30) - draining.Elapsed;
+            if (left <= TimeSpan.Zero || !await slots.WaitAsync(left, CancellationToken.None))
+            {
+                return;
+            }
         }
     }
 

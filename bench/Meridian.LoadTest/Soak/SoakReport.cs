@@ -127,7 +127,8 @@ internal static class SoakReport
         lines.Add(Invariant($"Failures (non-2xx answers, timeouts, connection errors): {failures:N0} over the run."));
         var steadyBeats = steady.Average(s => s.Of("heartbeat").Count) / settings.SampleInterval.TotalSeconds;
         lines.Add(Invariant($"Heartbeats achieved {steadyBeats:N0}/s of {settings.HeartbeatsPerSecond:N0}/s asked, on average after warm-up."));
-        lines.Add(memoryFlat && threadsFlat && p99Flat && failures == 0 ? "**Verdict: flat.**" : "**Verdict: not flat** (see above).");
+        lines.Add((memoryFlat && threadsFlat && p99Flat ? "**Verdict: flat**" : "**Verdict: not flat** (see above)") +
+                  Invariant($" — memory, threads and p99; with {failures:N0} failures."));
         return lines;
     }
 

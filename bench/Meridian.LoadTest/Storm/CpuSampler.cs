@@ -26,7 +26,7 @@ internal sealed class CpuSampler(Func<int> pid)
                     var before = Stopwatch.GetTimestamp();
                     var seconds = ProcessStats.CpuSeconds(current);
                     var after = Stopwatch.GetTimestamp();
-                    if (Stopwatch.GetElapsedTime(before, after) < TimeSpan.FromMilliseconds(5))
+                    if (Stopwatch.GetElapsedTime(before, after) < TimeSpan.FromMilliseconds(20))
                     {
                         _readings.Add(new CpuReading(after, current, seconds));
                     }

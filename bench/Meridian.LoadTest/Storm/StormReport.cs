@@ -16,9 +16,13 @@ internal sealed record StormResult(
     int[] FailedConnects,
     int[] Connects,
     int[] Silences,
+    Generator Generator,
     IReadOnlyList<ProbeResult> Probes,
     IReadOnlyList<(long At, double Percent)> Cpu,
     (int Pushed, double LastMs) Resubscribed);
+
+/// <summary>The clients' own process during the storm: its GC pauses from the kill until the last reconnect, and its working set.</summary>
+internal sealed record Generator(TimeSpan GcPauses, long WorkingSetBytes);
 
 /// <summary>
 /// The storm's Markdown: the timeline from the kill, the spread of the reconnects after the server was ready
@@ -84,6 +88,8 @@ internal static class StormReport
         sb.AppendLine("## Run");
         sb.AppendLine();
         sb.AppendLine(I($"- Machine: {Environment.ProcessorCount} cores shared by the server and the {n:N0} clients (one process); load average at start {loadAtStart}, at end {Report.LoadAverage()}."));
+        sb.AppendLine(I($"- The clients' process: {r.Generator.WorkingSetBytes / 1048576.0:N0} MiB working set; its garbage collector paused it for {r.Generator.GcPauses.TotalSeconds:0.0} s in all ") +
+                      "from the kill until the last reconnect (a pause delays the clients' own reconnects and their log lines, which then land together).");
         sb.AppendLine("- A client's reconnect time is when its connection logged the session established (the server's Welcome), read through the client's logging; " +
                       "its subscription is replayed right after, which the last line of the summary checks.");
         sb.AppendLine("- The server counts as ready at the probe process's first `200` from `/health/ready` (polled every 10 ms) after the kill; " +

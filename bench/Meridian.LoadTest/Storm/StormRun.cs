@@ -55,6 +55,7 @@ internal static class StormRun
                 client.Events.Rearm();
             }
 
+            var pausedBefore = GC.GetTotalPauseDuration();
             var oldPid = ReadPid(settings.PidFile);
             var killedAt = Stopwatch.GetTimestamp();
             using (var server = Process.GetProcessById(oldPid))
@@ -77,6 +78,7 @@ internal static class StormRun
             int[] connects = [.. clients.Select(c => c.Events.Connects)];
             int[] silences = [.. clients.Select(c => c.Events.Silences)];
             var lastAt = reconnectedAt.Where(t => t != 0).DefaultIfEmpty(readyAt).Max();
+            var generator = new Generator(GC.GetTotalPauseDuration() - pausedBefore, Environment.WorkingSet);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{reconnectedAt.Count(t => t != 0):N0} of {clients.Count:N0} clients reconnected, the last {Ms(readyAt, lastAt):0} ms after ready"));
             await Task.Delay(TimeSpan.FromSeconds(3), ct); // the probe's view just after the storm
@@ -86,7 +88,7 @@ internal static class StormRun
             var resubscribed = await ChangeEveryServiceAsync(http, services, clients, ct);
             var result = new StormResult(settings, connectTime, killedAt, restartedAt, readyAt,
                 [.. clients.Select(c => c.Events.NextLoss.IsCompletedSuccessfully ? c.Events.NextLoss.Result : 0)],
-                reconnectedAt, failedConnects, connects, silences,
+                reconnectedAt, failedConnects, connects, silences, generator,
                 probe.Results, [.. cpu.Usage()], resubscribed);
             var markdown = StormReport.Markdown(result, loadAtStart);
             Directory.CreateDirectory(settings.OutputDirectory);
