@@ -1,5 +1,6 @@
-# Shared by bench/run.sh and bench/cluster.sh (sourced, from the repository's root): etcd installed, the server and
-# the load test built in Release, free ports, etcd started beside Meridian.
+# Shared by bench/run.sh, bench/cluster.sh, bench/soak.sh and bench/storm.sh (sourced, from the repository's root):
+# etcd installed, the server and the load test built in Release, free ports, a Meridian server started and awaited,
+# etcd started beside it.
 
 # Installs etcd if missing, raises the open-file limit, builds; sets SERVER_DLL and LOADTEST_DLL.
 # The load test is one caller at one address doing a fleet's work (100k instances in one service, 10k connections,
@@ -13,7 +14,11 @@ bench_prepare() {
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq etcd-server >/dev/null
   fi
+  bench_build
+}
 
+# Raises the open-file limit and builds the server and the load test (no etcd); sets SERVER_DLL and LOADTEST_DLL.
+bench_build() {
   # Ten thousand held long-polls need as many sockets on each side.
   ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
@@ -37,4 +42,32 @@ start_etcd() {
     --initial-cluster "bench=http://127.0.0.1:$3" --quota-backend-bytes 8589934592 \
     --logger zap --log-level error >"$4" 2>&1 &
   ETCD_PID=$!
+}
+
+# start_meridian DATA_DIR HTTP_PORT GRPC_PORT LOG [EXTRA_ARGS...]: the server as every bench starts it (authentication
+# Enforced, the administrator's password from ADMIN_PASSWORD through the environment, the per-caller quotas lifted,
+# warnings and up logged), in the background, from its own folder; sets SERVER_PID. EXTRA_ARGS come last and win.
+start_meridian() {
+  local data="$1" http="$2" grpc="$3" log="$4"
+  shift 4
+  # shellcheck disable=SC2086 # BENCH_LIMITS is a list of arguments
+  (cd "$(dirname "$SERVER_DLL")" && MERIDIAN_ADMIN_PASSWORD="$ADMIN_PASSWORD" exec dotnet "$SERVER_DLL" \
+    --urls "http://127.0.0.1:$http" \
+    --Meridian:Auth:Mode=Enforced \
+    --Meridian:Grpc:Port="$grpc" \
+    --Meridian:Storage:Sqlite:DataDirectory="$data" \
+    $BENCH_LIMITS \
+    --Logging:LogLevel:Default=Warning \
+    "$@") >>"$log" 2>&1 &
+  SERVER_PID=$!
+}
+
+# wait_meridian HTTP_PORT LOG: until /health/ready answers (up to 60 s), or fails with the log if the server exited.
+wait_meridian() {
+  for _ in $(seq 1 300); do
+    curl -fsS "http://127.0.0.1:$1/health/ready" >/dev/null 2>&1 && return 0
+    kill -0 "$SERVER_PID" 2>/dev/null || { echo "Meridian exited:" >&2; cat "$2" >&2; exit 1; }
+    sleep 0.2
+  done
+  echo "Meridian did not become ready in 60 s:" >&2; tail -n 40 "$2" >&2; exit 1
 }

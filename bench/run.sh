@@ -33,16 +33,9 @@ ADMIN_PASSWORD="$(python3 -c 'import secrets; print(secrets.token_urlsafe(24))')
 
 # Instances outlive the whole run without heartbeats, so expiry never changes what a scenario measures. The load test is
 # one caller at one address doing the work of a fleet: the per-caller quotas (docs/limits.md) are lifted for it.
-(cd "$(dirname "$SERVER_DLL")" && MERIDIAN_ADMIN_PASSWORD="$ADMIN_PASSWORD" exec dotnet "$SERVER_DLL" \
-  --urls "http://127.0.0.1:$HTTP_PORT" \
-  --Meridian:Auth:Mode=Enforced \
-  --Meridian:Grpc:Port="$GRPC_PORT" \
-  --Meridian:Storage:Sqlite:DataDirectory="$WORK/meridian" \
+start_meridian "$WORK/meridian" "$HTTP_PORT" "$GRPC_PORT" "$WORK/meridian.log" \
   --Meridian:Registry:HeartbeatTimeout=00:15:00 \
-  --Meridian:Registry:DeleteTimeout=00:30:00 \
-  $BENCH_LIMITS \
-  --Logging:LogLevel:Default=Warning) >"$WORK/meridian.log" 2>&1 &
-SERVER_PID=$!
+  --Meridian:Registry:DeleteTimeout=00:30:00
 
 start_etcd "$WORK/etcd" "$ETCD_PORT" "$ETCD_PEER" "$WORK/etcd.log"
 

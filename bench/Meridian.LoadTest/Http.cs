@@ -53,7 +53,7 @@ internal static class Http
         var bytes = await response.Content.ReadAsByteArrayAsync(ct);
         if (!response.IsSuccessStatusCode)
         {
-            throw new HttpRequestException($"{method} {path} answered {(int)response.StatusCode}: {Encoding.UTF8.GetString(bytes)}");
+            throw new HttpRequestException($"{method} {path} answered {(int)response.StatusCode}: {Encoding.UTF8.GetString(bytes)}", null, response.StatusCode);
         }
 
         return bytes;

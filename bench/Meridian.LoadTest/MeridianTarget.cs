@@ -35,40 +35,17 @@ internal sealed class MeridianTarget : IDisposable
     /// <summary>Logs in (<c>POST /v1/auth/token</c>) and creates the suite's access key (<c>POST /v1/auth/keys</c>).</summary>
     public static async Task<MeridianTarget> ConnectAsync(Settings settings, CancellationToken ct)
     {
-        if (string.IsNullOrEmpty(settings.MeridianPassword))
-        {
-            throw new InvalidOperationException(
-                $"Set {Settings.PasswordVariable} to the password of '{settings.MeridianUser}' (the server's first start creates 'admin' with it); bench/run.sh does.");
-        }
-
-        using var login = Http.Client(settings.MeridianHttp, 1);
-        var answer = await Http.SendAsync(login, HttpMethod.Post, "v1/auth/token",
-            JsonSerializer.SerializeToUtf8Bytes(new TokenRequest(settings.MeridianUser, settings.MeridianPassword), LoadTestJson.Default.TokenRequest), ct);
-        string token;
-        using (var doc = JsonDocument.Parse(answer))
-        {
-            token = doc.RootElement.GetProperty("accessToken").GetString() ?? throw new InvalidOperationException("The login answer has no accessToken.");
-        }
-
-        using var admin = Http.Client(settings.MeridianHttp, 1, token);
-        var name = string.Create(CultureInfo.InvariantCulture, $"loadtest-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
-        answer = await Http.SendAsync(admin, HttpMethod.Post, "v1/auth/keys", JsonSerializer.SerializeToUtf8Bytes(
-            new KeyRequest(name, ["*"], ["discovery:read", "register", "config:read", "config:write"], DateTimeOffset.UtcNow.AddDays(1)),
-            LoadTestJson.Default.KeyRequest), ct);
-        using (var doc = JsonDocument.Parse(answer))
-        {
-            var key = doc.RootElement.GetProperty("key").GetString();
-            return key is { Length: > 0 } ? new MeridianTarget(settings, key) : throw new InvalidOperationException("The key answer has no key: " + Http.Utf8(answer));
-        }
+        var key = await AccessKeys.CreateAsync(settings.MeridianHttp, settings.MeridianUser, settings.MeridianPassword, ct);
+        return new MeridianTarget(settings, key);
     }
 
     public int Pid => _settings.MeridianPid;
 
-    private static string Instances(string service) => $"v1/namespaces/{Ns}/groups/{Group}/services/{service}/instances";
+    internal static string Instances(string service) => $"v1/namespaces/{Ns}/groups/{Group}/services/{service}/instances";
 
-    private static string Config(string dataId) => $"v1/namespaces/{Ns}/groups/{Group}/configs/{dataId}";
+    internal static string Config(string dataId) => $"v1/namespaces/{Ns}/groups/{Group}/configs/{dataId}";
 
-    private static byte[] Registration(long i) => Http.Json(string.Create(CultureInfo.InvariantCulture,
+    internal static byte[] Registration(long i) => Http.Json(string.Create(CultureInfo.InvariantCulture,
         $$"""{"ip":"{{Naming.Ip(i)}}","port":{{Naming.Port(i)}},"ephemeral":true,"instanceId":"{{Naming.InstanceId(i)}}"}"""));
 
     public Task<Measurement> RegisterAsync(string prefix, int count, TimeSpan limit, CancellationToken ct) =>
@@ -108,7 +85,7 @@ internal sealed class MeridianTarget : IDisposable
         return doc.RootElement.GetProperty("md5").GetString() ?? throw new InvalidOperationException("The publish answer has no md5.");
     }
 
-    private static byte[] PublishBody(string content) => JsonSerializer.SerializeToUtf8Bytes(new PublishBody(content, "text"), LoadTestJson.Default.PublishBody);
+    internal static byte[] PublishBody(string content) => JsonSerializer.SerializeToUtf8Bytes(new PublishBody(content, "text"), LoadTestJson.Default.PublishBody);
 
     public Task<Measurement> ConfigGetAsync(string dataId, TimeSpan duration, CancellationToken ct)
     {

@@ -11,18 +11,26 @@ internal static class ProcessStats
 {
     private const double TicksPerSecond = 100; // USER_HZ on Linux
 
-    public static long ResidentBytes(int pid)
+    public static long ResidentBytes(int pid) => StatusField(pid, "VmRSS:") * 1024;
+
+    /// <summary>The anonymous part of the resident set (the GC heap and native allocations; no mapped files).</summary>
+    public static long AnonymousBytes(int pid) => StatusField(pid, "RssAnon:") * 1024;
+
+    public static int Threads(int pid) => (int)StatusField(pid, "Threads:");
+
+    public static int OpenFileDescriptors(int pid) => Directory.EnumerateFileSystemEntries($"/proc/{pid}/fd").Count();
+
+    private static long StatusField(int pid, string name)
     {
         foreach (var line in File.ReadLines($"/proc/{pid}/status"))
         {
-            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            if (line.StartsWith(name, StringComparison.Ordinal))
             {
-                var kb = line["VmRSS:".Length..].Trim().Split(' ')[0];
-                return long.Parse(kb, CultureInfo.InvariantCulture) * 1024;
+                return long.Parse(line[name.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
             }
         }
 
-        throw new InvalidOperationException($"/proc/{pid}/status has no VmRSS line.");
+        throw new InvalidOperationException($"/proc/{pid}/status has no {name} line.");
     }
 
     /// <summary>User plus system CPU seconds the process has used so far.</summary>

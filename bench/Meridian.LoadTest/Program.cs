@@ -1,6 +1,25 @@
 using System.Globalization;
 using Meridian.LoadTest;
 
+// Modes of their own (bench/soak.sh, bench/storm.sh); without one, the Meridian vs etcd suite (bench/run.sh).
+if (args.Contains("--soak"))
+{
+    Environment.ExitCode = await Meridian.LoadTest.Soak.SoakRun.RunAsync(args);
+    return;
+}
+
+if (args.Contains("--probe"))
+{
+    Environment.ExitCode = await Meridian.LoadTest.Storm.ProbeRun.RunAsync(args);
+    return;
+}
+
+if (args.Contains("--storm"))
+{
+    Environment.ExitCode = await Meridian.LoadTest.Storm.StormRun.RunAsync(args);
+    return;
+}
+
 var settings = Settings.Parse(args);
 var loadAtStart = Report.LoadAverage();
 using var abort = new CancellationTokenSource(settings.Quick ? TimeSpan.FromMinutes(4) : TimeSpan.FromMinutes(15));
