@@ -12,6 +12,13 @@ namespace Meridian.Client.Settings;
 /// </summary>
 internal static class UnknownSettings
 {
+    /// <summary>
+    /// What a Meridian server reads under the same section, for an app (or a test) that hosts one beside its client:
+    /// the client leaves these to the server's own start-up checks.
+    /// </summary>
+    private static readonly string[] ServerSections =
+        ["Auth", "ChangeLog", "Connections", "Eureka", "Grpc", "HealthChecks", "Limits", "Nacos", "Node", "Registry", "Storage"];
+
     /// <summary>The unknown keys' full paths, with the closest valid path or null when nothing is close.</summary>
     public static IReadOnlyList<(string Path, string? Suggestion)> Find(IConfiguration configuration)
     {
@@ -20,6 +27,11 @@ internal static class UnknownSettings
         var known = Properties(typeof(MeridianClientOptions));
         // The configuration source reads its own subsection.
         known["Config"] = typeof(MeridianConfigOptions);
+        foreach (var section in ServerSections)
+        {
+            known.TryAdd(section, typeof(object));
+        }
+
         Check(root, known, found);
         return found;
     }
@@ -40,7 +52,7 @@ internal static class UnknownSettings
 
     private static void CheckValue(IConfigurationSection section, Type type, List<(string, string?)> found)
     {
-        if (IsLeaf(type))
+        if (IsLeaf(type) || type == typeof(object))
         {
             return;
         }

@@ -22,7 +22,8 @@ public static class DiscoveryExtensions
             return current;
         }
 
-        return await reached.Task.WaitAsync(timeout ?? TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken);
+        // Generous by default: the whole suite shares two cores, and a loaded machine is no reason for a test to fail.
+        return await reached.Task.WaitAsync(timeout ?? TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
     }
 
     public static Task<ServiceInstances> WaitForServingAsync(this IMeridianDiscovery discovery, string service, int count, TimeSpan? timeout = null) =>

@@ -27,6 +27,9 @@ public sealed class SettingsHelpTests
             ["Meridian:Config:SharedConfigs:0:Refesh"] = "false",
             ["Meridian:Discovery:EagerServices:0"] = "userservice",
             ["Meridian:Telemetry"] = "on",
+            // A server hosted in the same app reads these; they are not the client's to report.
+            ["Meridian:Registry:HeartbeatTimeout"] = "00:00:15",
+            ["Meridian:Storage:Sqlite:DataDirectory"] = "data",
         }).Build();
 
         var found = UnknownSettings.Find(configuration).OrderBy(f => f.Path, StringComparer.Ordinal).ToList();
