@@ -12,9 +12,9 @@ internal sealed class LimitOptionsValidator : IValidateOptions<LimitOptions>
         Positive(failures, nameof(options.MaxConfigsPerNamespace), options.MaxConfigsPerNamespace);
         Positive(failures, nameof(options.MaxSubscriptionsPerConnection), options.MaxSubscriptionsPerConnection);
         Positive(failures, nameof(options.MaxConnectionsPerAddress), options.MaxConnectionsPerAddress);
-        if (options.RequestsPerSecondPerCaller < 0)
+        if (options.RequestsPerSecondPerCaller is < 0 or > 0 and < 10)
         {
-            failures.Add($"{LimitOptions.Setting(nameof(options.RequestsPerSecondPerCaller))} must be 0 (no limit) or more; got {options.RequestsPerSecondPerCaller}.");
+            failures.Add($"{LimitOptions.Setting(nameof(options.RequestsPerSecondPerCaller))} must be 0 (no limit) or at least 10 (the buckets refill ten times a second); got {options.RequestsPerSecondPerCaller}.");
         }
 
         if (options.RequestsPerSecondPerCaller > 0 && options.RequestBurstPerCaller < 1)

@@ -28,6 +28,7 @@ internal sealed class CallerRateLimiter : PartitionedRateLimiter<HttpContext>
         _options = new TokenBucketRateLimiterOptions
         {
             TokenLimit = settings.RequestBurstPerCaller,
+            // Refilled by the timer below, a tenth of the rate each time (the options ask for 10/s at least).
             TokensPerPeriod = Math.Max(1, (int)Math.Round(settings.RequestsPerSecondPerCaller * Period.TotalSeconds)),
             ReplenishmentPeriod = Period,
             AutoReplenishment = false,

@@ -133,7 +133,7 @@ public sealed class QuotaTests
         try
         {
             await using var server = await ServerProcess.StartAsync(data, Ct,
-                "--Meridian:Limits:RequestsPerSecondPerCaller=1", "--Meridian:Limits:RequestBurstPerCaller=20");
+                "--Meridian:Limits:RequestsPerSecondPerCaller=10", "--Meridian:Limits:RequestBurstPerCaller=20");
             HttpResponseMessage? refused = null;
             for (var i = 0; i < 100 && refused is null; i++)
             {
@@ -153,7 +153,7 @@ public sealed class QuotaTests
             using (refused)
             {
                 var problem = await refused.ProblemAsync(HttpStatusCode.TooManyRequests);
-                Assert.Matches(@"^'admin' from \S+ sent more than 1 requests per second", problem.Detail);
+                Assert.Matches(@"^'admin' from \S+ sent more than 10 requests per second", problem.Detail);
                 Assert.Contains("Meridian:Limits:RequestsPerSecondPerCaller", problem.Detail);
                 Assert.Equal("1", refused.Headers.GetValues("Retry-After").Single());
             }
