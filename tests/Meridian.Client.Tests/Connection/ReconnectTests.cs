@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Meridian.Client.Connection;
 using Meridian.Client.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Meridian.Client.Tests.Connection;
 
@@ -18,13 +19,23 @@ public sealed class ReconnectTests
         // The test harness shortens the reconnect delays; this test measures the defaults.
         var defaults = new Dictionary<string, string?> { ["Meridian:Connection:MinReconnectDelay"] = null, ["Meridian:Connection:MaxReconnectDelay"] = null };
         await using var provider = await ClientApp.StartAsync("provider", [server.ClientAddress], "comeback-svc", defaults);
-        await using var watcher = await ClientApp.StartAsync("watcher", [server.ClientAddress], settings: defaults);
+        var failures = 0;
+        var capped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var watcher = await ClientApp.StartAsync("watcher", [server.ClientAddress], settings: defaults,
+            configure: builder => builder.Logging.AddFakeLogging(o => o.OutputSink = line =>
+            {
+                // Windows of 0.1, 0.2, 0.4 and 0.8 s, then the 1 s cap: after the sixth failed attempt the backoff is at its cap.
+                if (line.Contains("Could not connect", StringComparison.Ordinal) && Interlocked.Increment(ref failures) == 6)
+                {
+                    capped.TrySetResult();
+                }
+            }));
         var before = await watcher.Discovery.WaitForServingAsync("comeback-svc", 1);
         var connection = watcher.Services.GetRequiredService<MeridianConnection>();
 
         await server.StopAsync();
-        // The outage itself: long enough for the backoff to reach its cap (0.1 s doubling to 1 s) and stay there a while.
-        await Task.Delay(TimeSpan.FromSeconds(5), Ct);
+        // The outage lasts until the backoff has reached its cap: the longest a client can be asleep when the server returns.
+        await capped.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
         Assert.False(connection.IsConnected);
 
         await using var restarted = await ServerHost.StartAsync(data, http, grpc);
