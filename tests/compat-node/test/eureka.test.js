@@ -88,7 +88,7 @@ test('eureka-js-client re-registers when a renewal answers 404', async () => {
 test('eureka-js-client stop deregisters the instance at once', async () => {
   const client = eurekaClient('jsservice-stop', 7104, { servicePath: '/eureka/v2/apps/' });
   await within(start(client), 10_000, 'the client to start');
-  const before = await json('GET', `${server.url}/eureka/v2/apps/JSSERVICE/jsservice-stop`);
+  const before = await visibleWithin(1000, () => json('GET', `${server.url}/eureka/v2/apps/JSSERVICE/jsservice-stop`), (r) => r.status === 200);
   assert.equal(before.status, 200);
 
   const deregistered = nextEvent(client, 'deregistered');

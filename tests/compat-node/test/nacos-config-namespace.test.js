@@ -7,6 +7,7 @@ const assert = require('node:assert/strict');
 const { startMeridian } = require('../lib/meridian');
 const { configClients } = require('../lib/nacos-config');
 const { json, request } = require('../lib/http');
+const { visibleWithin } = require('../lib/wait');
 
 let server;
 let clients;
@@ -24,12 +25,14 @@ after(async () => {
 test('NacosConfigClient in an unknown namespace creates it on first publish', async () => {
   const client = await clients.create();
   await client.publishSingle('app.yaml', 'DEFAULT_GROUP', 'server:\n  port: 8080\n', { type: 'yaml' });
-  assert.equal(await client.getConfig('app.yaml', 'DEFAULT_GROUP'), 'server:\n  port: 8080\n');
+  const yaml = 'server:\n  port: 8080\n';
+  assert.equal(await visibleWithin(1000, () => client.getConfig('app.yaml', 'DEFAULT_GROUP'), (c) => c === yaml), yaml);
 
   const inPublic = await request('GET', `${server.url}/nacos/v1/cs/configs?dataId=app.yaml&group=DEFAULT_GROUP`);
   assert.equal(inPublic.status, 404);
 
-  const namespaces = await json('GET', `${server.url}/nacos/v1/console/namespaces`);
+  const namespaces = await visibleWithin(1000, () => json('GET', `${server.url}/nacos/v1/console/namespaces`),
+    (r) => r.status === 200 && r.json.data.some((n) => n.namespace === 'team-a' && n.configCount === 1));
   const teamA = namespaces.json.data.find((n) => n.namespace === 'team-a');
   assert.ok(teamA, JSON.stringify(namespaces.json));
   assert.equal(teamA.configCount, 1);

@@ -7,7 +7,7 @@ const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { startMeridian, createUser } = require('../lib/meridian');
 const { configClients } = require('../lib/nacos-config');
-const { within, firstMatching } = require('../lib/wait');
+const { within, firstMatching, visibleWithin } = require('../lib/wait');
 const { request } = require('../lib/http');
 
 let server;
@@ -29,10 +29,10 @@ test('NacosConfigClient publishSingle and getConfig round-trip the content exact
   const client = await clients.create();
   const content = 'greeting=hello 世界\nquery=a&b=c+d\n';
   assert.equal(await client.publishSingle('compat.properties', 'DEFAULT_GROUP', content, { type: 'properties' }), true);
-  assert.equal(await client.getConfig('compat.properties', 'DEFAULT_GROUP'), content);
+  assert.equal(await visibleWithin(1000, () => client.getConfig('compat.properties', 'DEFAULT_GROUP'), (c) => c === content), content);
   assert.equal(await client.getConfig('never-published', 'DEFAULT_GROUP'), null);
 
-  const raw = await request('GET', `${server.url}/nacos/v1/cs/configs?dataId=compat.properties&group=DEFAULT_GROUP`);
+  const raw = await visibleWithin(1000, () => request('GET', `${server.url}/nacos/v1/cs/configs?dataId=compat.properties&group=DEFAULT_GROUP`), (r) => r.status === 200);
   assert.equal(raw.headers['content-md5'], require('node:crypto').createHash('md5').update(content, 'utf8').digest('hex'));
   assert.equal(raw.headers['config-type'], 'properties');
 });
@@ -56,7 +56,7 @@ test('NacosConfigClient subscribe sees a publish at once and a removal as null',
   const removed = firstMatching((cb) => client.subscribe({ dataId, group: 'DEFAULT_GROUP' }, cb), (c) => c === null);
   assert.equal(await other.remove(dataId, 'DEFAULT_GROUP'), true);
   await within(removed, 8_000, 'the removal');
-  assert.equal(await client.getConfig(dataId, 'DEFAULT_GROUP'), null);
+  assert.equal(await visibleWithin(1000, () => client.getConfig(dataId, 'DEFAULT_GROUP'), (c) => c === null), null);
 });
 
 test('NacosConfigClient as a user whose role grants configs in one namespace publishes, gets and listens there', async () => {
@@ -67,7 +67,7 @@ test('NacosConfigClient as a user whose role grants configs in one namespace pub
   const client = await userClients.create();
   const dataId = 'payments.properties';
   assert.equal(await client.publishSingle(dataId, 'DEFAULT_GROUP', 'limit=10\n', { type: 'properties' }), true);
-  assert.equal(await client.getConfig(dataId, 'DEFAULT_GROUP'), 'limit=10\n');
+  assert.equal(await visibleWithin(1000, () => client.getConfig(dataId, 'DEFAULT_GROUP'), (c) => c === 'limit=10\n'), 'limit=10\n');
 
   const current = firstMatching((cb) => client.subscribe({ dataId, group: 'DEFAULT_GROUP' }, cb), (c) => c === 'limit=10\n');
   await within(current, 10_000, 'the current content');
@@ -75,7 +75,9 @@ test('NacosConfigClient as a user whose role grants configs in one namespace pub
   assert.equal(await client.publishSingle(dataId, 'DEFAULT_GROUP', 'limit=20\n', { type: 'properties' }), true);
   await within(changed, 8_000, 'the published change to reach the listener');
 
-  const stored = await request('GET', `${server.url}/nacos/v1/cs/configs?dataId=${dataId}&group=DEFAULT_GROUP&tenant=payments`);
+  const stored = await visibleWithin(1000,
+    () => request('GET', `${server.url}/nacos/v1/cs/configs?dataId=${dataId}&group=DEFAULT_GROUP&tenant=payments`),
+    (r) => r.status === 200 && r.body === 'limit=20\n');
   assert.equal(stored.status, 200);
   assert.equal(stored.body, 'limit=20\n');
 });

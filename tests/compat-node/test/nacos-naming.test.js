@@ -30,7 +30,7 @@ const ports = (hosts) => hosts.map((h) => h.port).sort((a, b) => a - b);
 
 test('NacosNamingClient registers an instance and getAllInstances returns it', async () => {
   await client.registerInstance('nodesvc', { ip: '127.0.0.1', port: 9001, metadata: { zone: 'a' } });
-  const hosts = await client.getAllInstances('nodesvc');
+  const hosts = await visibleWithin(1000, () => client.getAllInstances('nodesvc'), (h) => h.length === 1);
   assert.equal(hosts.length, 1, logger.lines.join('\n'));
   const [host] = hosts;
   assert.equal(host.ip, '127.0.0.1');
@@ -63,10 +63,12 @@ test('NacosNamingClient deregisterInstance removes the instance from the server'
   await client.registerInstance('leaving', { ip: '127.0.0.1', port: 9201 });
   await client.registerInstance('leaving', { ip: '127.0.0.1', port: 9202 });
   await client.deregisterInstance('leaving', { ip: '127.0.0.1', port: 9201 });
-  const hosts = await client.getAllInstances('leaving', 'DEFAULT_GROUP', '', false);
+  const hosts = await visibleWithin(1000, () => client.getAllInstances('leaving', 'DEFAULT_GROUP', '', false),
+    (h) => ports(h).join() === '9202');
   assert.deepEqual(ports(hosts), [9202]);
 
-  const native = await json('GET', `${server.url}/v1/namespaces/public/groups/DEFAULT_GROUP/services/leaving/instances`);
+  const native = await visibleWithin(1000, () => json('GET', `${server.url}/v1/namespaces/public/groups/DEFAULT_GROUP/services/leaving/instances`),
+    (r) => r.status === 200 && r.json.instances.map((i) => i.port).join() === '9202');
   assert.equal(native.status, 200);
   assert.deepEqual(native.json.instances.map((i) => i.port), [9202]);
 });
@@ -113,7 +115,10 @@ test('a Nacos login returns an accessToken that Nacos calls accept in place of t
   const instance = { serviceName: 'tokensvc', ip: '127.0.0.1', port: '9501', ephemeral: 'false' };
   const registered = await form('POST', `${server.url}/nacos/v1/ns/instance?accessToken=${encodeURIComponent(accessToken)}`, instance, { auth: false });
   assert.equal(registered.status, 200, registered.body);
-  const listed = await json('GET', `${server.url}/nacos/v1/ns/instance/list?serviceName=tokensvc&accessToken=${encodeURIComponent(accessToken)}`, { auth: false });
+  const listed = await visibleWithin(1000,
+    () => json('GET', `${server.url}/nacos/v1/ns/instance/list?serviceName=tokensvc&accessToken=${encodeURIComponent(accessToken)}`, { auth: false }),
+    (r) => r.status === 200 && r.json.hosts.length > 0);
+  assert.equal(listed.status, 200, listed.body);
   assert.deepEqual(listed.json.hosts.map((h) => h.port), [9501]);
 
   // The token is a signed JWT: another signature (its first character changed) is refused.
