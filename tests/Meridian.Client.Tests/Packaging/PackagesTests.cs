@@ -26,8 +26,9 @@ public sealed class PackagesTests
             await RunAsync("dotnet", ["pack", Path.Combine(root, "Meridian.slnx"), "--no-build", "-c", Configuration(), "-o", feed,
                 $"-p:VersionPrefix=0.0.0", $"-p:VersionSuffix={version["0.0.0-".Length..]}"], root, TimeSpan.FromMinutes(4));
             var packed = Directory.GetFiles(feed, "*.nupkg").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
-            Assert.Equal([$"Meridian.Client.{version}.nupkg", $"Meridian.Client.Configuration.{version}.nupkg", $"Meridian.Contracts.{version}.nupkg"], packed);
-            Assert.Equal(3, Directory.GetFiles(feed, "*.snupkg").Length);
+            Assert.Equal([$"Meridian.Client.{version}.nupkg", $"Meridian.Client.Configuration.{version}.nupkg", $"Meridian.Contracts.{version}.nupkg",
+                $"Meridian.Hosting.Aspire.{version}.nupkg"], packed);
+            Assert.Equal(4, Directory.GetFiles(feed, "*.snupkg").Length);
 
             var app = Path.Combine(work, "fresh-app");
             Directory.CreateDirectory(app);
