@@ -41,6 +41,15 @@ internal static class MeridianCli
             return await ServerCommand.RunAsync(args[1..]);
         }
 
-        return await Build().Parse(args).InvokeAsync();
+        try
+        {
+            return await Build().Parse(args).InvokeAsync();
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException)
+        {
+            // The parser's own failures on odd input: a message, never a stack trace.
+            await Console.Error.WriteLineAsync("error: " + e.Message);
+            return ExitCodes.Usage;
+        }
     }
 }

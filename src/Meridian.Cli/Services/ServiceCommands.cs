@@ -90,15 +90,10 @@ internal static class ServiceCommands
 
         var instance = new Argument<string>("instance") { Description = "The instance: its id, or ip:port when that is unique" };
         var weightValue = new Argument<double>("weight") { Description = "The new weight (0 drains it: no new traffic)" };
-        weightValue.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<double>() is < 0 or > 10000 or double.NaN)
-            {
-                r.AddError("The weight is a number from 0 to 10000.");
-            }
-        });
         var weight = new Command("weight", "Sets an instance's weight") { service, instance, weightValue, scope.Group };
-        weight.Run(options, (run, ct) => PatchAsync(run, scope, service, instance, new JsonObject { ["weight"] = run.Value(weightValue) },
+        weight.Run(options, (run, ct) => run.Value(weightValue) is < 0 or > 10000 or double.NaN
+            ? throw CliException.Usage($"The weight is a number from 0 to 10000; got {run.Value(weightValue).ToString(CultureInfo.InvariantCulture)}.")
+            : PatchAsync(run, scope, service, instance, new JsonObject { ["weight"] = run.Value(weightValue) },
             $"weight {run.Value(weightValue).ToString(CultureInfo.InvariantCulture)}", ct));
 
         var offline = new Command("offline", "Takes an instance out of traffic (enabled = false); it stays registered") { service, instance, scope.Group };

@@ -94,8 +94,8 @@ internal sealed class CliConsole
         });
         if (redirected)
         {
-            // A pipe has no width; wide enough that instance ids and md5s stay on one line.
-            console.Profile.Width = int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), out var columns) && columns > 0 ? columns : 240;
+            // A pipe has no width: lines (an error, a table row) stay whole for a script or a log to read.
+            console.Profile.Width = int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), out var columns) && columns > 0 ? columns : 4096;
         }
 
         return console;
