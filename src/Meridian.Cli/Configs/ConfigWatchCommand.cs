@@ -84,7 +84,7 @@ internal static class ConfigWatchCommand
         {
             run.Console.Out.MarkupLine(kind == "current"
                 ? $"[yellow]# {CliConsole.Escape(scope.Describe(run))} does not exist (yet)[/]"
-                : $"[red]# {ConfigCommands.Time(null)}{CliConsole.Escape(scope.Describe(run))} was deleted[/]");
+                : $"[red]# deleted: {CliConsole.Escape(scope.Describe(run))}[/]");
             return;
         }
 

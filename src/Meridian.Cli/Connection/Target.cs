@@ -8,7 +8,7 @@ internal sealed record Target(Uri Server, string? Token, string? Username, strin
     public const string DefaultServer = "http://127.0.0.1:8848";
 
     /// <summary>Flags first, then MERIDIAN_* variables, then the profile (whose token is used only for its own server).</summary>
-    public static Target Resolve(string? serverFlag, string? tokenFlag, string? usernameFlag, string? passwordFlag, ProfileStore profiles)
+    public static Target Resolve(string? serverFlag, string? tokenFlag, string? usernameFlag, string? passwordFlag, ProfileStore profiles, DateTimeOffset now)
     {
         var profile = profiles.Read();
         var serverText = serverFlag ?? Variable("MERIDIAN_SERVER") ?? profile?.Server ?? DefaultServer;
@@ -37,6 +37,12 @@ internal sealed record Target(Uri Server, string? Token, string? Username, strin
 
         if (profile is not null && ParseServer(profile.Server) == server)
         {
+            if (profile.ExpiresAt <= now)
+            {
+                throw new CliException(ExitCodes.Auth,
+                    $"The token 'meridian login' saved for {profile.Server} expired at {profile.ExpiresAt:yyyy-MM-dd HH:mm}Z; run 'meridian login' again.");
+            }
+
             return new Target(server, profile.Token, null, null, $"the profile {profiles.Path}");
         }
 

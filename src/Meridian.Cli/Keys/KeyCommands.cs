@@ -75,7 +75,7 @@ internal static class KeyCommands
             foreach (var k in list)
             {
                 var revoked = k!["revokedAt"] is not null;
-                var expired = k["expiresAt"] is { } at && DateTimeOffset.Parse(at.GetValue<string>(), CultureInfo.InvariantCulture) <= DateTimeOffset.UtcNow;
+                var expired = k["expiresAt"] is { } at && DateTimeOffset.Parse(at.GetValue<string>(), CultureInfo.InvariantCulture) <= run.Time.GetUtcNow();
                 table.AddRow(
                     CliConsole.Escape(k["id"]!.GetValue<string>()),
                     "[bold]" + CliConsole.Escape(k["name"]!.GetValue<string>()) + "[/]",

@@ -35,7 +35,7 @@ internal static class LoginCommand
             using var api = await MeridianApi.ConnectAsync(new Target(server, null, null, null, "login"), ct);
             var (token, expiresIn) = await api.LoginAsync(username, password, ct);
             var store = ProfileStore.Default();
-            var profile = new Connection.Profile(server.ToString(), username, token, DateTimeOffset.UtcNow.AddSeconds(expiresIn));
+            var profile = new Connection.Profile(server.ToString(), username, token, run.Time.GetUtcNow().AddSeconds(expiresIn));
             store.Write(profile);
             if (run.Console.Json)
             {

@@ -11,6 +11,8 @@ internal sealed class Invocation(ParseResult parse, GlobalOptions options) : IDi
 
     public ParseResult Parse { get; } = parse;
 
+    public TimeProvider Time { get; } = TimeProvider.System;
+
     public CliConsole Console { get; } = new(options.Format(parse), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
 
     public T Value<T>(Option<T> option) => Parse.GetValue(option)!;
@@ -19,7 +21,7 @@ internal sealed class Invocation(ParseResult parse, GlobalOptions options) : IDi
 
     public Target Target() => Connection.Target.Resolve(
         Parse.GetValue(options.Server), Parse.GetValue(options.Token), Parse.GetValue(options.Username), Parse.GetValue(options.Password),
-        ProfileStore.Default());
+        ProfileStore.Default(), Time.GetUtcNow());
 
     public async Task<MeridianApi> ApiAsync(CancellationToken cancellationToken) =>
         _api ??= await MeridianApi.ConnectAsync(Target(), cancellationToken);
