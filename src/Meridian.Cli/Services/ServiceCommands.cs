@@ -23,10 +23,9 @@ internal static class ServiceCommands
         ls.Run(options, async (run, ct) =>
         {
             var api = await run.ApiAsync(ct);
-            var query = "?pageSize=1000"
-                + (run.Parse.GetValue(groupFilter) is { } g ? "&group=" + Uri.EscapeDataString(g) : "")
+            var filter = (run.Parse.GetValue(groupFilter) is { } g ? "&group=" + Uri.EscapeDataString(g) : "")
                 + (run.Parse.GetValue(search) is { } s ? "&search=" + Uri.EscapeDataString(s) : "");
-            var page = await api.GetAsync($"v1/namespaces/{MeridianApi.Path(run.Value(scope.Namespace))}/services{query}", ct);
+            var page = await AllServicesAsync(api, $"v1/namespaces/{MeridianApi.Path(run.Value(scope.Namespace))}/services", filter, ct);
             if (run.Console.Json)
             {
                 run.Console.WriteJson(page);
@@ -108,6 +107,29 @@ internal static class ServiceCommands
         }
 
         return svc;
+    }
+
+    /// <summary>Every page of the listing, as one: <c>{"total": n, "items": [...]}</c>.</summary>
+    private static async Task<JsonObject> AllServicesAsync(MeridianApi api, string path, string filter, CancellationToken ct)
+    {
+        const int size = 1000;
+        var items = new JsonArray();
+        var total = 0;
+        for (var page = 1; ; page++)
+        {
+            var answer = await api.GetAsync($"{path}?pageNo={page.ToString(CultureInfo.InvariantCulture)}&pageSize={size.ToString(CultureInfo.InvariantCulture)}{filter}", ct);
+            total = answer!["total"]!.GetValue<int>();
+            var batch = answer["items"]!.AsArray();
+            foreach (var item in batch)
+            {
+                items.Add(item!.DeepClone());
+            }
+
+            if (batch.Count < size || items.Count >= total)
+            {
+                return new JsonObject { ["total"] = total, ["items"] = items };
+            }
+        }
     }
 
     private static string ServicePath(Invocation run, ScopeOptions scope, Argument<string> service) =>
