@@ -13,7 +13,7 @@ internal static class ConfigCommands
     public static Command Create(GlobalOptions options)
     {
         var scope = new ConfigScope();
-        var cfg = new Command("cfg", "Configs: get, set, edit, rm, ls, history, diff, rollback, watch, export, import") { scope.Options.Namespace, scope.Options.Group };
+        var cfg = new Command("cfg", "Configs: get, set, edit, rm, ls, history, diff, rollback, watch, export, import") { scope.Options.Namespace };
         cfg.Aliases.Add("config");
 
         cfg.Subcommands.Add(Get(options, scope));
@@ -32,7 +32,7 @@ internal static class ConfigCommands
 
     private static Command Get(GlobalOptions options, ConfigScope scope)
     {
-        var get = new Command("get", "Prints a config's content (with --output json: its content and metadata)") { scope.DataId };
+        var get = new Command("get", "Prints a config's content (with --output json: its content and metadata)") { scope.DataId, scope.Options.Group };
         get.Run(options, async (run, ct) =>
         {
             var api = await run.ApiAsync(ct);
@@ -59,7 +59,7 @@ internal static class ConfigCommands
         var appName = new Option<string?>("--app") { Description = "The application the config belongs to" };
         var set = new Command("set", "Publishes a config; with --expect-md5 or --expect-version only if nobody changed it since you read it")
         {
-            scope.DataId, content, file, type, expectMd5, expectVersion, tags, description, appName,
+            scope.DataId, scope.Options.Group, content, file, type, expectMd5, expectVersion, tags, description, appName,
         };
         set.Run(options, async (run, ct) =>
         {
@@ -142,7 +142,7 @@ internal static class ConfigCommands
 
     private static Command Remove(GlobalOptions options, ConfigScope scope)
     {
-        var rm = new Command("rm", "Removes a config (its history keeps the content)") { scope.DataId };
+        var rm = new Command("rm", "Removes a config (its history keeps the content)") { scope.DataId, scope.Options.Group };
         rm.Aliases.Add("delete");
         rm.Run(options, async (run, ct) =>
         {
@@ -198,7 +198,7 @@ internal static class ConfigCommands
     private static Command History(GlobalOptions options, ConfigScope scope)
     {
         var limit = new Option<int>("--limit") { Description = "How many changes, newest first", DefaultValueFactory = _ => 50 };
-        var history = new Command("history", "Lists a config's changes, newest first") { scope.DataId, limit };
+        var history = new Command("history", "Lists a config's changes, newest first") { scope.DataId, scope.Options.Group, limit };
         history.Run(options, async (run, ct) =>
         {
             var api = await run.ApiAsync(ct);
@@ -238,7 +238,7 @@ internal static class ConfigCommands
     {
         var from = new Argument<long>("from") { Description = "The version to compare from" };
         var to = new Argument<long?>("to") { Description = "The version to compare to (default: the current one)", Arity = ArgumentArity.ZeroOrOne };
-        var diff = new Command("diff", "Shows what changed between two versions, as a unified diff") { scope.DataId, from, to };
+        var diff = new Command("diff", "Shows what changed between two versions, as a unified diff") { scope.DataId, scope.Options.Group, from, to };
         diff.Run(options, async (run, ct) =>
         {
             var api = await run.ApiAsync(ct);
@@ -276,7 +276,7 @@ internal static class ConfigCommands
     private static Command Rollback(GlobalOptions options, ConfigScope scope)
     {
         var version = new Argument<long>("version") { Description = "The earlier version whose content to publish again" };
-        var rollback = new Command("rollback", "Publishes an earlier version's content again, as a new version") { scope.DataId, version };
+        var rollback = new Command("rollback", "Publishes an earlier version's content again, as a new version") { scope.DataId, scope.Options.Group, version };
         rollback.Run(options, async (run, ct) =>
         {
             var api = await run.ApiAsync(ct);

@@ -13,7 +13,7 @@ internal static class ConfigEditCommand
 {
     public static Command Create(GlobalOptions options, ConfigScope scope)
     {
-        var edit = new Command("edit", "Opens a config in $VISUAL or $EDITOR and publishes it if nobody changed it meanwhile (a new one if it does not exist)") { scope.DataId };
+        var edit = new Command("edit", "Opens a config in $VISUAL or $EDITOR and publishes it if nobody changed it meanwhile (a new one if it does not exist)") { scope.DataId, scope.Options.Group };
         edit.Run(options, async (run, ct) =>
         {
             var api = await run.ApiAsync(ct);

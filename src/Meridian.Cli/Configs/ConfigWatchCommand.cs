@@ -19,7 +19,7 @@ internal static class ConfigWatchCommand
     public static Command Create(GlobalOptions options, ConfigScope scope)
     {
         var count = new Option<int?>("--count") { Description = "Stop after this many changes (default: until interrupted)" };
-        var watch = new Command("watch", "Prints a config, then each change to it as it happens (JSON: one event per line)") { scope.DataId, count };
+        var watch = new Command("watch", "Prints a config, then each change to it as it happens (JSON: one event per line)") { scope.DataId, scope.Options.Group, count };
         watch.Run(options, async (run, ct) =>
         {
             var limit = run.Parse.GetValue(count);

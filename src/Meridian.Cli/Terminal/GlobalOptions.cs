@@ -50,7 +50,10 @@ internal sealed class GlobalOptions
     }
 }
 
-/// <summary>The namespace and group options of the service and config commands.</summary>
+/// <summary>
+/// The namespace (on the <c>svc</c> and <c>cfg</c> commands, for all below them) and the group (on each command about
+/// one service or config; listings and exports take a group pattern of their own, all groups by default).
+/// </summary>
 internal sealed class ScopeOptions
 {
     public Option<string> Namespace { get; } = new("--namespace", "-n")

@@ -29,6 +29,8 @@ public sealed class ConfigCommandsTests(CliServer server) : IClassFixture<CliSer
         var listed = CliAssert.Ok(await server.RunAsync("cfg", "ls", "-o", "json")).Json.AsArray();
         Assert.Contains(listed, c => c!["dataId"]!.GetValue<string>() == "stdin.json" && c["group"]!.GetValue<string>() == "PIPED");
         Assert.Contains("set-get.yaml", CliAssert.Ok(await server.RunAsync("cfg", "ls")).Stdout, StringComparison.Ordinal);
+        var piped = CliAssert.Ok(await server.RunAsync("cfg", "ls", "-g", "PIP*", "-o", "json")).Json.AsArray();
+        Assert.Equal(["stdin.json"], piped.Select(c => c!["dataId"]!.GetValue<string>()));
 
         var removed = CliAssert.Ok(await server.RunAsync("cfg", "rm", "stdin.json", "-g", "PIPED"));
         Assert.Contains("Removed stdin.json", removed.Stdout, StringComparison.Ordinal);
