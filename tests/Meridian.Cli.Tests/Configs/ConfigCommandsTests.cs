@@ -116,13 +116,23 @@ public sealed class ConfigCommandsTests(CliServer server) : IClassFixture<CliSer
             sed -i 's/me/mine/' "$1"
             """);
 
-        var conflict = CliAssert.Exits(3, await server.RunAsAsync(server.Environment(("EDITOR", editor)), "cfg", "edit", "edit-race.yaml"));
-        Assert.Contains("Conflict: edit-race.yaml (group DEFAULT_GROUP, namespace public) was not published", conflict.Stderr, StringComparison.Ordinal);
-        Assert.Contains("someone changed it since you read it", conflict.Stderr, StringComparison.Ordinal);
-        Assert.Equal("owner: someone else", CliAssert.Ok(await server.RunAsync("cfg", "get", "edit-race.yaml")).Stdout);
+        var conflict = await server.RunAsAsync(server.Environment(("EDITOR", editor)), "cfg", "edit", "edit-race.yaml");
         var kept = System.Text.RegularExpressions.Regex.Match(conflict.Stderr, @"Your edit is kept in (\S+):").Groups[1].Value;
-        Assert.Equal("owner: mine\n", await File.ReadAllTextAsync(kept, Ct));
-        Directory.Delete(Path.GetDirectoryName(kept)!, recursive: true);
+        try
+        {
+            CliAssert.Exits(3, conflict);
+            Assert.Contains("Conflict: edit-race.yaml (group DEFAULT_GROUP, namespace public) was not published", conflict.Stderr, StringComparison.Ordinal);
+            Assert.Contains("someone changed it since you read it", conflict.Stderr, StringComparison.Ordinal);
+            Assert.Equal("owner: someone else", CliAssert.Ok(await server.RunAsync("cfg", "get", "edit-race.yaml")).Stdout);
+            Assert.Equal("owner: mine\n", await File.ReadAllTextAsync(kept, Ct));
+        }
+        finally
+        {
+            if (kept.Length > 0 && Path.GetDirectoryName(kept) is { } folder && Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
     }
 
     [Fact]
