@@ -61,8 +61,9 @@ public static class CliRun
     /// Runs a command line on a pseudo-terminal (util-linux <c>script</c>), as a user at a terminal would: the CLI then
     /// draws colours and live progress. Standard output and error arrive together, as on a screen.
     /// </summary>
-    public static Task<CliResult> RunOnTerminalAsync(string commandLine, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken) =>
-        RunAsync(["-qec", commandLine, "/dev/null"], environment, null, cancellationToken, program: "script");
+    public static Task<CliResult> RunOnTerminalAsync(string commandLine, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken,
+        string? typed = null) =>
+        RunAsync(["-qec", commandLine, "/dev/null"], environment, typed, cancellationToken, program: "script");
 
     public static async Task<CliResult> RunAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string> environment, string? stdin,
         CancellationToken cancellationToken, string program = "dotnet")

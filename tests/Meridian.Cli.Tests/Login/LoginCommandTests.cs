@@ -47,6 +47,26 @@ public sealed class LoginCommandTests(CliServer server) : IClassFixture<CliServe
     }
 
     [Fact]
+    public async Task Login_on_a_terminal_asks_the_username_and_a_masked_password()
+    {
+        var home = Directory.CreateTempSubdirectory("meridian-login-").FullName;
+        try
+        {
+            // Enter takes the default user name (admin); then the password.
+            var login = CliAssert.Ok(await CliRun.RunOnTerminalAsync($"dotnet \"{CliRun.Dll}\" login --server {server.Address}",
+                new Dictionary<string, string> { ["HOME"] = home }, Ct, typed: "\n" + TestAuth.AdminPassword + "\n"));
+            Assert.Contains("Username:", login.Stdout, StringComparison.Ordinal);
+            Assert.Contains("Password: " + new string('*', TestAuth.AdminPassword.Length), login.Stdout, StringComparison.Ordinal);
+            Assert.Contains("Logged in to " + server.Address, login.Stdout, StringComparison.Ordinal);
+            Assert.True(File.Exists(Path.Combine(home, ".config", "meridian", "profile.json")), login.ToString());
+        }
+        finally
+        {
+            Directory.Delete(home, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Username_and_password_from_the_environment_log_in_for_one_command()
     {
         var environment = new Dictionary<string, string>
