@@ -70,14 +70,21 @@ public static partial class MeridianServer
         app.MapOpenApi();
         // Until the web console is served here, the root leads a browser to the API reference (which asks for a login).
         app.MapGet("/", () => Results.Redirect("docs")).AllowAnonymous().ExcludeFromDescription();
-        // The API reference needs a login like everything else: its assets come without the anonymous access Scalar gives them.
-        app.MapScalarApiReference("/docs").Finally(endpoint =>
-        {
-            foreach (var anonymous in endpoint.Metadata.OfType<Microsoft.AspNetCore.Authorization.IAllowAnonymous>().ToList())
+        // Everything the API reference does stays on this server: no hosted client, AI agent, MCP, telemetry or CDN fonts.
+        // It needs a login like everything else: its assets come without the anonymous access Scalar gives them.
+        app.MapScalarApiReference("/docs", options => options
+                .HideClientButton()
+                .DisableAgent()
+                .DisableMcp()
+                .DisableTelemetry()
+                .DisableDefaultFonts())
+            .Finally(endpoint =>
             {
-                endpoint.Metadata.Remove(anonymous);
-            }
-        });
+                foreach (var anonymous in endpoint.Metadata.OfType<Microsoft.AspNetCore.Authorization.IAllowAnonymous>().ToList())
+                {
+                    endpoint.Metadata.Remove(anonymous);
+                }
+            });
 
         var api = app.MapGroup("/v1").RequireAuthorization(MeridianAuthorization.Policy);
         api.MapAuthEndpoints();
