@@ -111,6 +111,7 @@ public sealed partial class ConfigService(
         {
             var current = configs.Get(key);
             CheckExpected(key, draft.ExpectedMd5, current);
+            CheckExpectedVersion(key, draft.ExpectedVersion, current);
             if (current is null)
             {
                 Quota.ThrowIfReached(configs.CountIn(key.Namespace), limits.Value.MaxConfigsPerNamespace,
@@ -145,6 +146,18 @@ public sealed partial class ConfigService(
     private RevisionIs Unchanged(ConfigKey key) =>
         new(EntityRef.OfConfig(key), configs.RevisionOf(key),
             $"Config '{key}' was changed by someone else meanwhile; read it again and retry.");
+
+    private static void CheckExpectedVersion(ConfigKey key, long? expected, ConfigItem? current)
+    {
+        if (expected is null || current?.Version == expected)
+        {
+            return;
+        }
+
+        throw new ConflictException(current is null
+            ? $"Config '{key}' does not exist, but version {expected} was expected; publish without an expected version to create it."
+            : $"Config '{key}' is at version {current.Version}, not the expected {expected}: someone changed it since you read it. Read it again and retry.");
+    }
 
     private static void CheckExpected(ConfigKey key, string? expected, ConfigItem? current)
     {

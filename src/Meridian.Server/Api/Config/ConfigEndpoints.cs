@@ -33,7 +33,7 @@ internal static class ConfigEndpoints
             .Produces<ConfigResponse>(StatusCodes.Status201Created)
             .Produces<ConfigResponse>(StatusCodes.Status200OK)
             .WithSummary("Creates (201) or updates (200) a config. 'expectedMd5' makes it a compare-and-set: 409 unless it is the current md5 " +
-                         "(\"\" = only if absent). Typed content (json, yaml, properties, xml, toml) is parsed first: 400 names line and column.");
+                         "(\"\" = only if absent), 'expectedVersion' one on the version read. Typed content (json, yaml, properties, xml, toml) is parsed first: 400 names line and column.");
 
         config.MapDelete("/", Delete)
             .WithSummary("Deletes a config; the deletion and the deleted content stay in its history.");
@@ -91,7 +91,7 @@ internal static class ConfigEndpoints
         var type = ConfigHttp.Type(errors, request.Type);
         errors.ThrowIfAny();
 
-        var draft = new ConfigDraft(request.Content ?? "", type, request.AppName, request.Tags, request.Description, request.ExpectedMd5);
+        var draft = new ConfigDraft(request.Content ?? "", type, request.AppName, request.Tags, request.Description, request.ExpectedMd5, request.ExpectedVersion);
         var published = await configCommands.PublishConfigAsync(key, draft, ConfigHttp.Author(http), ct);
         var item = published.Item;
         http.Response.Headers.ETag = ConfigHttp.ETag(item);
