@@ -127,6 +127,7 @@ internal sealed class NacosConfigRequests(ConfigProjection configs, ConfigServic
             if (!string.Equals(configs.Md5Of(key), NacosRequest.String(context, "md5") ?? "", StringComparison.Ordinal))
             {
                 changed.Add((key, tenant));
+                hub.NotifyStale(connection, key, tenant, configs.Get(key)?.Version ?? configs.LastVersionOf(key) + 1);
             }
         }
 

@@ -191,13 +191,7 @@ internal sealed partial class NacosPushHub : BackgroundService
             frames ??= new Dictionary<string, PushFrame>(1, StringComparer.Ordinal);
             if (!frames.TryGetValue(tenant, out var frame))
             {
-                var payload = NacosPayloads.ServerRequest("ConfigChangeNotifyRequest", requestId, w =>
-                {
-                    w.WriteString("dataId", change.Key.DataId);
-                    w.WriteString("group", change.Key.Group);
-                    w.WriteString("tenant", tenant);
-                });
-                frame = new PushFrame(payload.ToByteArray(), revision);
+                frame = new PushFrame(ConfigNotice(change.Key, tenant, requestId).ToByteArray(), revision);
                 frames[tenant] = frame;
             }
 
@@ -206,6 +200,26 @@ internal sealed partial class NacosPushHub : BackgroundService
 
         return connections.Length;
     }
+
+    /// <summary>
+    /// Tells one connection that a config it listens to differs from what it holds. The listen answer says so too,
+    /// but a client may not read it (the Rust client sends its first listen in the background), and the change it
+    /// missed would otherwise wait for its next full listen.
+    /// </summary>
+    public void NotifyStale(NacosConnection connection, ConfigKey key, string tenant, long revision)
+    {
+        var requestId = NextRequestId();
+        var payload = ConfigNotice(key, tenant, requestId);
+        connection.Push(PushTopic.Config(key), new PushFrame(payload.ToByteArray(), revision), requestId, _time.GetTimestamp());
+    }
+
+    private static Wire.Payload ConfigNotice(ConfigKey key, string tenant, string requestId) =>
+        NacosPayloads.ServerRequest("ConfigChangeNotifyRequest", requestId, w =>
+        {
+            w.WriteString("dataId", key.DataId);
+            w.WriteString("group", key.Group);
+            w.WriteString("tenant", tenant);
+        });
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not push {Change} to its Nacos subscribers; they get the next change, and config listeners compare MD5s on their next listen")]
     private static partial void LogFanOutFailed(ILogger logger, Exception exception, string change);
