@@ -135,8 +135,14 @@ internal sealed class NacosNamingRequests(
 
         var snapshot = registry.GetService(key);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        return NacosPayloads.Ok("SubscribeServiceResponse", request.RequestId,
+        var answer = NacosPayloads.Ok("SubscribeServiceResponse", request.RequestId,
             w => NacosServiceInfo.Write(w, "serviceInfo", key, snapshot, clusters, healthyOnly: false, now));
+        if (request.Bool("subscribe") ?? true)
+        {
+            hub.PushCurrent(connection, key);
+        }
+
+        return answer;
     }
 
     private async Task<Instance> RegisterAsync(ServiceKey key, JsonElement instance, NacosConnection connection, Caller caller, bool ephemeral, CancellationToken ct)

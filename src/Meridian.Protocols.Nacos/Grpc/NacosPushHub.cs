@@ -149,16 +149,7 @@ internal sealed partial class NacosPushHub : BackgroundService
         // The newest state, not the change's: a burst that queued up is pushed once, as it stands now.
         var snapshot = _registry.GetService(change.Key) ?? change.Snapshot;
         var requestId = NextRequestId();
-        var key = change.Key;
-        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        var payload = NacosPayloads.ServerRequest("NotifySubscriberRequest", requestId, w =>
-        {
-            w.WriteString("namespace", key.Namespace);
-            w.WriteString("serviceName", key.Name);
-            w.WriteString("groupName", key.Group);
-            NacosServiceInfo.Write(w, "serviceInfo", key, snapshot, "", healthyOnly: false, now);
-        });
-        var frame = new PushFrame(payload.ToByteArray(), snapshot.Revision);
+        var frame = ServiceNotice(change.Key, snapshot, requestId);
         var timestamp = _time.GetTimestamp();
         var connections = followers.Connections.AsSpan();
         foreach (var connection in connections)
@@ -199,6 +190,30 @@ internal sealed partial class NacosPushHub : BackgroundService
         }
 
         return connections.Length;
+    }
+
+    /// <summary>
+    /// Pushes a service's current list to one new subscriber, as Nacos does: a client that subscribes again after a
+    /// reconnect (its redo) may not read the subscribe answer, and would otherwise wait for the next change.
+    /// </summary>
+    public void PushCurrent(NacosConnection connection, ServiceKey key)
+    {
+        var snapshot = _registry.GetService(key);
+        var requestId = NextRequestId();
+        connection.Push(PushTopic.Service(key), ServiceNotice(key, snapshot, requestId), requestId, _time.GetTimestamp());
+    }
+
+    private PushFrame ServiceNotice(ServiceKey key, ServiceSnapshot? snapshot, string requestId)
+    {
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var payload = NacosPayloads.ServerRequest("NotifySubscriberRequest", requestId, w =>
+        {
+            w.WriteString("namespace", key.Namespace);
+            w.WriteString("serviceName", key.Name);
+            w.WriteString("groupName", key.Group);
+            NacosServiceInfo.Write(w, "serviceInfo", key, snapshot, "", healthyOnly: false, now);
+        });
+        return new PushFrame(payload.ToByteArray(), snapshot?.Revision ?? 0);
     }
 
     /// <summary>
