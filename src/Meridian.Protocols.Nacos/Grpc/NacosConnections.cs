@@ -11,8 +11,6 @@ internal sealed class NacosConnections(TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, TaskCompletionSource<NacosConnection>> _byId = new(StringComparer.Ordinal);
 
-    public int Count => _byId.Values.Count(s => s.Task.IsCompletedSuccessfully);
-
     public IEnumerable<NacosConnection> All =>
         _byId.Values.Where(s => s.Task.IsCompletedSuccessfully).Select(s => s.Task.Result);
 
