@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Google.Protobuf;
 using Grpc.Core;
 using Meridian.Naming;
 using Meridian.Protocols.Nacos.Grpc.Wire;
@@ -144,7 +145,7 @@ internal sealed partial class NacosGrpcService(
     private void Reset(NacosConnection connection)
     {
         // The client drops this connection and connects again (to another node, or to this one once it is back).
-        var frame = new PushFrame(Google.Protobuf.MessageExtensions.ToByteArray(NacosPayloads.ServerRequest("ConnectResetRequest", hub.NextRequestId())), 0);
+        var frame = new PushFrame(NacosPayloads.ServerRequest("ConnectResetRequest", hub.NextRequestId()).ToByteArray(), 0);
         connection.FinalFrame = frame;
         if (!connection.Outbox.TryEnqueueReply(frame))
         {

@@ -164,6 +164,37 @@ public sealed class NacosGrpcTests
     }
 
     [Fact]
+    public async Task A_config_listener_is_told_of_a_stale_md5_at_once_and_of_later_changes_by_push()
+    {
+        await using var server = await TestServer.StartAsync(cancellationToken: Ct);
+        await using var client = await ConnectAsync(server);
+        var published = await server.Client.PutAsJsonAsync("/v1/namespaces/public/groups/DEFAULT_GROUP/configs/listened.json", new { content = "{\"v\":1}", type = "json" }, Ct);
+        published.EnsureSuccessStatusCode();
+
+        var (type, body) = await client.RequestAsync("ConfigBatchListenRequest", new
+        {
+            listen = true,
+            configListenContexts = new[] { new { dataId = "listened.json", group = "DEFAULT_GROUP", tenant = "", md5 = "stale" } },
+        }, Ct);
+        Assert.Equal("ConfigChangeBatchListenResponse", type);
+        var changed = Assert.Single(body.GetProperty("changedConfigs").EnumerateArray());
+        Assert.Equal("listened.json", changed.GetProperty("dataId").GetString());
+        var stale = await client.NextAsync("ConfigChangeNotifyRequest", null, Ct);
+        Assert.Equal("", stale.GetProperty("tenant").GetString());
+        await client.AckAsync("ConfigChangeNotifyResponse", stale);
+
+        published = await server.Client.PutAsJsonAsync("/v1/namespaces/public/groups/DEFAULT_GROUP/configs/listened.json", new { content = "{\"v\":2}", type = "json" }, Ct);
+        published.EnsureSuccessStatusCode();
+        var notice = await client.NextAsync("ConfigChangeNotifyRequest", n => n.GetProperty("requestId").GetString() != stale.GetProperty("requestId").GetString(), Ct);
+        Assert.Equal("listened.json", notice.GetProperty("dataId").GetString());
+        Assert.Equal("DEFAULT_GROUP", notice.GetProperty("group").GetString());
+
+        (_, body) = await client.RequestAsync("ConfigQueryRequest", new { dataId = "listened.json", group = "DEFAULT_GROUP", tenant = "" }, Ct);
+        Assert.Equal("{\"v\":2}", body.GetProperty("content").GetString());
+        Assert.Equal("json", body.GetProperty("contentType").GetString());
+    }
+
+    [Fact]
     public async Task A_push_the_client_does_not_ack_is_sent_again_and_stops_once_acked()
     {
         await using var server = await TestServer.StartAsync(settings: new Dictionary<string, string?>
