@@ -264,6 +264,32 @@ public sealed class NacosGrpcTests
     }
 
     [Fact]
+    public async Task A_quiet_connection_is_probed_with_ClientDetectionRequest_and_closed_once_it_stops_answering()
+    {
+        await using var server = await TestServer.StartAsync(settings: new Dictionary<string, string?>
+        {
+            ["Meridian:Connections:PingInterval"] = "00:00:00.5",
+            ["Meridian:Connections:IdleTimeout"] = "00:00:02",
+        }, cancellationToken: Ct);
+        await using var client = await ConnectAsync(server);
+
+        // Answering the probes keeps it open past the idle timeout.
+        var answered = DateTime.UtcNow;
+        string? last = null;
+        while (DateTime.UtcNow - answered < TimeSpan.FromSeconds(3))
+        {
+            var probe = await client.NextAsync("ClientDetectionRequest", p => p.GetProperty("requestId").GetString() != last, Ct);
+            last = probe.GetProperty("requestId").GetString();
+            await client.AckAsync("ClientDetectionResponse", probe);
+        }
+
+        Assert.False(client.Ended.Task.IsCompleted, "closed although it answered every probe");
+        var silent = DateTime.UtcNow;
+        await client.Ended.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        Assert.True(DateTime.UtcNow - silent >= TimeSpan.FromSeconds(1), "closed before the idle timeout");
+    }
+
+    [Fact]
     public async Task Shutdown_sends_ConnectResetRequest_and_ends_the_stream()
     {
         var server = await TestServer.StartAsync(cancellationToken: Ct);
