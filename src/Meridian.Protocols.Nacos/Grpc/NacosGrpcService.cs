@@ -32,6 +32,9 @@ internal sealed partial class NacosGrpcService(
 {
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>How long a client may take to read ConnectResetRequest (and close its side) before the stream is cut.</summary>
+    private static readonly TimeSpan ResetGrace = TimeSpan.FromSeconds(1);
+
     public Task<Payload> RequestAsync(Payload request, ServerCallContext context)
     {
         var http = context.GetHttpContext();
@@ -163,6 +166,8 @@ internal sealed partial class NacosGrpcService(
                 await responses.WriteAsync(frame, connection.Closed);
                 if (ReferenceEquals(frame, connection.FinalFrame))
                 {
+                    // Cutting the stream at once could discard the reset before the client has read it.
+                    await Task.Delay(ResetGrace, time, connection.Closed);
                     connection.Close();
                     return;
                 }
