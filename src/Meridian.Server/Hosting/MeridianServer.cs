@@ -96,6 +96,8 @@ public static partial class MeridianServer
         app.MapEurekaEndpoints().RequireAuthorization(MeridianAuthorization.Policy);
         api.MapConfigEndpoints();
         app.MapMeridianConnections().RequireAuthorization(MeridianAuthorization.Policy);
+        // Nacos 2.x/3.x clients send their token in each request's headers, which the adapter checks.
+        app.MapNacosGrpc().AllowAnonymous();
         app.MapMeridianTelemetry();
 
         app.Lifetime.ApplicationStarted.Register(() => LogStarted(app));
