@@ -94,6 +94,8 @@ public sealed class NacosGrpcTests
         Assert.Equal("ErrorResponse", type);
         Assert.Equal(403, body.GetProperty("errorCode").GetInt32());
         Assert.Contains("accessToken", body.GetProperty("message").GetString(), StringComparison.Ordinal);
+        (type, body) = await client.RequestAsync("ConfigQueryRequest", new { dataId = "app.yaml", group = "DEFAULT_GROUP", tenant = "" }, Ct);
+        Assert.Equal(("ErrorResponse", 403), (type, body.GetProperty("errorCode").GetInt32()));
 
         client.AccessToken = "not-a-token";
         (_, body) = await client.RequestAsync("ServiceListRequest", new { pageNo = 1, pageSize = 10, @namespace = "" }, Ct);
