@@ -88,7 +88,9 @@ elif [ -z "$server_dll" ]; then
   node_rc=1
 else
   if [ ! -d "$compat/node_modules" ] || [ "$(cat "$compat/node_modules/.lock-sha256" 2>/dev/null)" != "$lock_hash" ]; then
-    (cd "$compat" && npm ci --no-audit --no-fund) && echo "$lock_hash" > "$compat/node_modules/.lock-sha256" || node_rc=1
+    # npm install, not npm ci: it installs what the lock file names too, but tolerates the optional platform package
+    # nacos-sdk-rust-binding-node lists for FreeBSD and never published, which npm ci refuses as missing from the lock.
+    (cd "$compat" && npm install --no-audit --no-fund) && echo "$lock_hash" > "$compat/node_modules/.lock-sha256" || node_rc=1
   fi
   if [ "$node_rc" -eq 0 ]; then
     node_log=$(mktemp)
