@@ -48,7 +48,7 @@ internal static class ConsoleEndpoints
     {
         var assets = app.Services.GetRequiredService<ConsoleAssets>();
         app.MapGet("/", (HttpContext http) => Serve(http, assets, "index.html")).AllowAnonymous().ExcludeFromDescription();
-        app.MapFallback((HttpContext http) =>
+        app.MapFallback("{**path}", (HttpContext http) =>
             {
                 var path = http.Request.Path.Value ?? "/";
                 if (ApiRoots.Any(r => http.Request.Path.StartsWithSegments(r)) || !(HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method)))
