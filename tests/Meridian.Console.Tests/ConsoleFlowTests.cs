@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Net.Sockets;
 using Meridian.Console.Tests.Infrastructure;
 using Microsoft.Playwright;
@@ -245,6 +246,74 @@ public sealed class ConsoleFlowTests(ConsoleServer console) : IClassFixture<Cons
         using var answer = await http.SendAsync(after, Ct);
         Assert.Equal(HttpStatusCode.Unauthorized, answer.StatusCode);
         await Browser.ScreenshotAsync(page, "login");
+    }
+
+    [Fact]
+    public async Task An_administrator_makes_a_role_a_user_and_an_access_key_whose_secret_is_shown_once_and_works_until_revoked()
+    {
+        var (context, page, requests) = await console.OpenAsync();
+        await using var _ = context;
+        await console.LogInAsync(page);
+
+        await page.ClickAsync("nav >> text=Roles");
+        await page.FillAsync("input[name=role-name]", "team-writers");
+        await page.FillAsync("input[name=role-namespace]", "team");
+        await page.CheckAsync("input[name=role-write]");
+        await page.ClickAsync("button:has-text('Save role')");
+        await Expect(page.Locator("table")).ToContainTextAsync("read+write * team/*/*");
+        await Browser.ScreenshotAsync(page, "roles");
+
+        await page.ClickAsync("nav >> text=Users");
+        await page.FillAsync("input[name=new-username]", "teammate");
+        await page.FillAsync("input[name=new-user-password]", "teammate-pass-1");
+        await page.FillAsync("input[name=new-user-roles]", "team-writers");
+        await page.ClickAsync("button:has-text('Create user')");
+        await Expect(page.Locator("table")).ToContainTextAsync("teammate");
+        await Browser.ScreenshotAsync(page, "users");
+        var user = await console.AdminAsync(HttpMethod.Get, "/v1/auth/users");
+        Assert.Contains(user.EnumerateArray(), u => u.GetProperty("username").GetString() == "teammate" && u.GetProperty("roles")[0].GetString() == "team-writers");
+
+        await page.ClickAsync("nav >> text=Access keys");
+        await page.FillAsync("input[name=key-name]", "inventory-service");
+        await page.FillAsync("input[name=key-namespaces]", "public");
+        await page.ClickAsync("button:has-text('Create key')");
+        var secret = await page.GetByTestId("key-secret").InnerTextAsync();
+        Assert.StartsWith("mrd_", secret, StringComparison.Ordinal);
+        await Browser.ScreenshotAsync(page, "keys");
+        using (var keyed = Meridian.Testing.TestAuth.ClientWith(console.Server.BaseAddress, secret))
+        using (var read = await keyed.GetAsync("/v1/namespaces/public/services", Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        }
+
+        // Shown once: gone after it is dismissed and absent from the list the API gives.
+        await page.ClickAsync("button:has-text('I have copied it')");
+        await Expect(page.GetByTestId("key-secret")).ToHaveCountAsync(0);
+        await Expect(page.Locator("body")).Not.ToContainTextAsync(secret);
+        page.Dialog += (_, dialog) => dialog.AcceptAsync();
+        await page.Locator("tr:has-text('inventory-service')").Locator("button:has-text('Revoke')").ClickAsync();
+        await Expect(page.Locator("tr:has-text('inventory-service')")).ToContainTextAsync("revoked");
+        using (var keyed = Meridian.Testing.TestAuth.ClientWith(console.Server.BaseAddress, secret))
+        using (var refused = await keyed.GetAsync("/v1/namespaces/public/services", Ct))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        }
+
+        // The new user changes their password in the console; the old one no longer logs in.
+        var (other, theirs, _) = await console.OpenAsync();
+        await using var _o = other;
+        await console.LogInAsync(theirs, "teammate", "teammate-pass-1");
+        await theirs.ClickAsync("a:has-text('Change password')");
+        await theirs.FillAsync("input[name=new-password]", "teammate-pass-2");
+        await theirs.FillAsync("input[name=repeat-password]", "teammate-pass-2");
+        await Browser.ScreenshotAsync(theirs, "change-password");
+        await theirs.ClickAsync("button:has-text('Change password')");
+        await Expect(theirs.GetByRole(AriaRole.Status)).ToContainTextAsync("Password changed");
+        await Expect(theirs.GetByTestId("user")).ToHaveTextAsync("teammate");
+        using var http = new HttpClient();
+        using var old = await http.PostAsJsonAsync(new Uri(console.Server.BaseAddress, "/v1/auth/token"), new { username = "teammate", password = "teammate-pass-1" }, Ct);
+        Assert.Equal(HttpStatusCode.Unauthorized, old.StatusCode);
+        AssertSameOrigin(console.ConsoleAddress, requests);
     }
 
     private async Task<System.Text.Json.JsonElement> InstanceAsync(string instances, string id)
