@@ -62,7 +62,7 @@ public sealed class ConsoleBehindProxyTests(ProxiedConsoleServer proxied) : ICla
         await row.Locator("button:has-text('Set weight')").ClickAsync();
         await Expect(row).ToContainTextAsync("draining");
         await row.Locator("button:has-text('Take offline')").ClickAsync();
-        await Expect(row).ToContainTextAsync("offline");
+        await Expect(row.Locator("button:has-text('Bring online')")).ToBeVisibleAsync();
         var listed = await Console.AdminAsync(HttpMethod.Get, "/v1/namespaces/public/groups/DEFAULT_GROUP/services/userservice/instances");
         var saved = listed.GetProperty("instances")[0];
         Assert.Equal(0, saved.GetProperty("weight").GetDouble());

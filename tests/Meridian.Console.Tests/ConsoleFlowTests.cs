@@ -119,7 +119,7 @@ public sealed class ConsoleFlowTests(ConsoleServer console) : IClassFixture<Cons
         Assert.Equal(0, (await InstanceAsync(instances, id)).GetProperty("weight").GetDouble());
 
         await row.Locator("button:has-text('Take offline')").ClickAsync();
-        await Expect(row).ToContainTextAsync("offline");
+        await Expect(row.Locator("button:has-text('Bring online')")).ToBeVisibleAsync();
         Assert.False((await InstanceAsync(instances, id)).GetProperty("enabled").GetBoolean());
         await Browser.ScreenshotAsync(page, "service");
         await row.Locator("button:has-text('Bring online')").ClickAsync();

@@ -58,7 +58,7 @@ public sealed class ConsoleWithSampleAppsTests
         var listeners = page.Locator("table");
         await Expect(listeners).ToContainTextAsync($"{md5} (current)");
         await Expect(listeners).Not.ToContainTextAsync("(stale)");
-        Assert.Equal(2, await listeners.Locator("tbody tr").CountAsync());
+        await Expect(listeners.Locator("tbody tr")).ToHaveCountAsync(2);
         await Browser.ScreenshotAsync(page, "config-listeners");
         await Eventually.HoldsAsync(async () => await DateFormatAsync(http, hz1.Address) == "HH:mm:ss", "the new date format to reach the running user-service");
 
@@ -84,7 +84,7 @@ public sealed class ConsoleWithSampleAppsTests
         await row1.Locator("button:has-text('Set weight')").ClickAsync();
         await Expect(row1).Not.ToContainTextAsync("draining");
         await row2.Locator("button:has-text('Take offline')").ClickAsync();
-        await Expect(row2).ToContainTextAsync("offline");
+        await Expect(row2.Locator("button:has-text('Bring online')")).ToBeVisibleAsync();
         await Eventually.HoldsAsync(async () => (await ServedByAsync(http, orders.Address, 20)).All(s => s.StartsWith(Origin(hz1.Address), StringComparison.Ordinal)), "calls to leave the offline instance");
         await row2.Locator("button:has-text('Bring online')").ClickAsync();
         await Expect(row2.Locator("button:has-text('Take offline')")).ToBeVisibleAsync();

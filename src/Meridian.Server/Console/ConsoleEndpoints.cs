@@ -14,8 +14,8 @@ namespace Meridian.Server.Console;
 /// </summary>
 internal static class ConsoleEndpoints
 {
-    /// <summary>Paths the console never answers for: an unknown API path stays a 404 problem, not a page.</summary>
-    private static readonly string[] ApiRoots = ["/v1", "/nacos", "/eureka", "/health", "/openapi", "/docs", "/metrics", "/scalar"];
+    /// <summary>The first path segments of the console's own routes: a reload there gets the page, anything else a 404.</summary>
+    private static readonly string[] ConsoleRoutes = ["ns", "namespaces", "users", "roles", "keys", "password"];
 
     private const string Policy =
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; " +
@@ -42,25 +42,43 @@ internal static class ConsoleEndpoints
         {
             app.UsePathBase(basePath);
         }
+
+        // Routing runs after the base path is taken off (minimal hosting would otherwise route first, on the full path).
+        app.UseRouting();
     }
 
     public static void MapMeridianConsole(this WebApplication app)
     {
         var assets = app.Services.GetRequiredService<ConsoleAssets>();
-        app.MapGet("/", (HttpContext http) => Serve(http, assets, "index.html")).AllowAnonymous().ExcludeFromDescription();
+        app.MapGet("/", (HttpContext http) => Serve(http, assets, "index.html")).AllowAnonymous().ExcludeFromDescription().WithDisplayName("Web console: page");
         app.MapFallback("{**path}", (HttpContext http) =>
             {
                 var path = http.Request.Path.Value ?? "/";
-                if (ApiRoots.Any(r => http.Request.Path.StartsWithSegments(r)) || !(HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method)))
+                var file = path.TrimStart('/');
+                if (HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method))
                 {
-                    return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found.",
-                        detail: $"No endpoint answers {http.Request.Method} {path}; the API reference is at /docs.");
+                    if (path.StartsWith('/') && !path.StartsWith("//", StringComparison.Ordinal) && assets.Find(file) is not null)
+                    {
+                        return Serve(http, assets, file);
+                    }
+
+                    if (path.Split('/', 3) is [_, var first, ..] && ConsoleRoutes.Contains(first, StringComparer.Ordinal))
+                    {
+                        return Serve(http, assets, "index.html");
+                    }
                 }
 
-                var file = path.TrimStart('/');
-                return assets.Find(file) is not null ? Serve(http, assets, file) : Serve(http, assets, "index.html");
+                // Anything else is as if the console were not here: a caller without credentials is asked for them (nothing
+                // tells it which paths exist), an authenticated one learns there is no such endpoint.
+                if (http.User.Identity?.IsAuthenticated != true)
+                {
+                    return Results.Challenge();
+                }
+
+                return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found.",
+                    detail: $"No endpoint answers {http.Request.Method} {path}; the API reference is at /docs.");
             })
-            .AllowAnonymous().ExcludeFromDescription();
+            .AllowAnonymous().ExcludeFromDescription().WithDisplayName("Web console: files and routes");
     }
 
     private static IResult Serve(HttpContext http, ConsoleAssets assets, string file)

@@ -77,8 +77,21 @@ export function ConfigPage({ ns, group, dataId, route }: { ns: string; group: st
   useEffect(() => { void load(); }, [load]);
 
   // Someone else's publish shows at once (the change stream); the draft is kept, and publishing it then is a conflict.
+  // This page's own writes come back on the stream too, sometimes before their answer: those are not news.
+  const own = useRef({ inFlight: 0, md5s: new Set<string>() });
+  const write = async <T extends { md5: string }>(f: () => Promise<T>): Promise<T> => {
+    own.current.inFlight++;
+    try {
+      const saved = await f();
+      own.current.md5s.add(saved.md5);
+      return saved;
+    } finally {
+      own.current.inFlight--;
+    }
+  };
   useChanges(api, ns, e => {
-    if (e.type === 'config' && e.data.group === key.group && e.data.dataId === key.dataId && current && e.data.md5 !== current.md5) {
+    if (e.type === 'config' && e.data.group === key.group && e.data.dataId === key.dataId && current && e.data.md5 !== current.md5
+      && own.current.inFlight === 0 && !own.current.md5s.has(e.data.md5)) {
       setNotice(`Version ${e.data.version} was just published by someone else.`);
     }
   });
@@ -97,7 +110,7 @@ export function ConfigPage({ ns, group, dataId, route }: { ns: string; group: st
   const publish = async () => {
     setError(null);
     try {
-      const saved = await api.publish(ns, key.group, key.dataId, { content: draft, type, expectedMd5: current?.md5 ?? '' });
+      const saved = await write(() => api.publish(ns, key.group, key.dataId, { content: draft, type, expectedMd5: current?.md5 ?? '' }));
       setCurrent(saved);
       setDraft(saved.content);
       setStage({ kind: 'edit' });
@@ -126,7 +139,7 @@ export function ConfigPage({ ns, group, dataId, route }: { ns: string; group: st
       )}
       {notice && <div className="ok" role="status">{notice}</div>}
       <ErrorBox error={error} />
-      {tab === 'history' && !isNew && <HistoryTab ns={ns} group={group} dataId={dataId} type={type} writable={writable} onRolledBack={c => { setCurrent(c); setDraft(c.content); setNotice(`Rolled back: version ${c.version} holds the content again.`); }} />}
+      {tab === 'history' && !isNew && <HistoryTab ns={ns} group={group} dataId={dataId} type={type} writable={writable} write={write} onRolledBack={c => { setCurrent(c); setDraft(c.content); setNotice(`Rolled back: version ${c.version} holds the content again.`); }} />}
       {tab === 'listeners' && !isNew && current && <ListenersTab ns={ns} group={group} dataId={dataId} md5={current.md5} />}
       {tab === 'edit' && loaded && (
         <>
@@ -173,8 +186,8 @@ export function ConfigPage({ ns, group, dataId, route }: { ns: string; group: st
   );
 }
 
-function HistoryTab({ ns, group, dataId, type, writable, onRolledBack }: {
-  ns: string; group: string; dataId: string; type: string; writable: boolean; onRolledBack: (c: Config) => void;
+function HistoryTab({ ns, group, dataId, type, writable, write, onRolledBack }: {
+  ns: string; group: string; dataId: string; type: string; writable: boolean; write: (f: () => Promise<Config>) => Promise<Config>; onRolledBack: (c: Config) => void;
 }) {
   const { api } = useCtx();
   const [entries, setEntries] = useState<HistoryEntry[]>([]);
@@ -200,7 +213,7 @@ function HistoryTab({ ns, group, dataId, type, writable, onRolledBack }: {
   };
   const rollback = async (version: number) => {
     setError(null);
-    try { const c = await api.rollback(ns, group, dataId, version); setConfirm(null); onRolledBack(c); await load(); } catch (e) { setError(e); }
+    try { const c = await write(() => api.rollback(ns, group, dataId, version)); setConfirm(null); onRolledBack(c); await load(); } catch (e) { setError(e); }
   };
   return (
     <div>
