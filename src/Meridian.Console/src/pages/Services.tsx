@@ -26,7 +26,7 @@ export function ServicesPage({ ns }: { ns: string }) {
       </div>
       <ErrorBox error={error} />
       <table>
-        <thead><tr><th>Service</th><th>Group</th><th>Clusters</th><th>Healthy / total</th></tr></thead>
+        <thead><tr><th>Service</th><th>Group</th><th>Clusters</th><th>Healthy and online / total</th></tr></thead>
         <tbody>
           {shown.map(s => (
             <tr key={`${s.group}@@${s.name}`}>
@@ -73,7 +73,7 @@ export function ServicePage({ ns, group, name }: { ns: string; group: string; na
     <section>
       <h2>{name} <small>{ns} / {group}</small></h2>
       {service && <p className="facts">Protect threshold {service.protectThreshold}{list?.reachedProtectThreshold && <strong className="warn"> — reached: unhealthy instances are served too</strong>}
-        {' · '}{service.healthyInstanceCount} of {service.instanceCount} healthy</p>}
+        {' · '}{service.healthyInstanceCount} of {service.instanceCount} healthy and online</p>}
       <ErrorBox error={error} />
       {[...clusters.entries()].map(([cluster, instances]) => (
         <div key={cluster} className="cluster">
