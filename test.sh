@@ -5,13 +5,16 @@ cd "$(dirname "$0")"
 
 # What the tests need from Debian: PostgreSQL's binaries (the storage tests start servers of their own from them, so the
 # packaged cluster service is neither needed nor started), nginx with its stream module (in front of a cluster), curl
-# (cluster/up.sh waits for the nodes with it), and Chromium (the web console's browser tests drive it with Playwright).
+# (cluster/up.sh waits for the nodes with it), util-linux's `script` (bsdutils: the CLI tests run it on a terminal), and
+# Chromium (the web console's browser tests drive it with Playwright).
 install_test_packages() {
-  local missing=() packages=(postgresql nginx libnginx-mod-stream curl chromium) sudo=() created_policy=0 apt_log
+  local missing=() packages=(postgresql nginx libnginx-mod-stream curl bsdutils chromium) sudo=() created_policy=0 apt_log
   compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
   command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
   [ -f /usr/lib/nginx/modules/ngx_stream_module.so ] || missing+=(libnginx-mod-stream)
   command -v curl >/dev/null || missing+=(curl)
+  # `script` runs the CLI on a pseudo-terminal, where it draws its progress bars.
+  command -v script >/dev/null || missing+=(bsdutils)
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   [ "${#missing[@]}" -eq 0 ] && return 0
   if [ "$(id -u)" -ne 0 ]; then

@@ -7,6 +7,9 @@
 # Ports can be moved with environment variables: MERIDIAN_HTTP_PORT (8848), MERIDIAN_GRPC_PORT (9848),
 # USER_PORTS ("8081 8082 8083"), ORDER_PORT (8090). MERIDIAN_DEMO_BIN names a folder that already holds
 # Meridian.Server.dll, UserService.dll and OrderService.dll, to skip the build.
+#
+# While it runs, a second shell can stop and start one of its services, so walkthrough steps that kill one do not
+# break the next:  samples/demo.sh stop userservice-1   /   samples/demo.sh restart userservice-1
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,6 +21,20 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/meridian-demo.XXXXXX")
 meridian="http://127.0.0.1:$http_port"
 admin_password=${MERIDIAN_ADMIN_PASSWORD:-demo-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')}
 pids=()
+# The running demo listens for stop/restart requests on a FIFO named by this file (one per HTTP port).
+control_file="${TMPDIR:-/tmp}/meridian-demo-$http_port.control"
+
+if [ "${1:-}" = stop ] || [ "${1:-}" = restart ]; then
+  [ -n "${2:-}" ] || { echo "usage: $0 stop|restart <name>   (names: meridian userservice-1 userservice-2 userservice-3 orderservice)" >&2; exit 2; }
+  fifo=$(cat "$control_file" 2>/dev/null) && [ -p "$fifo" ] \
+    || { echo "No demo is running on port $http_port (start one with $0)." >&2; exit 1; }
+  answer="$fifo.answer.$$"
+  mkfifo "$answer"
+  echo "$1 $2 $answer" > "$fifo"
+  cat "$answer"
+  rm -f "$answer"
+  exit 0
+fi
 
 stop() {
   trap - INT TERM EXIT
@@ -26,6 +43,7 @@ stop() {
     kill -TERM "${pids[@]}" 2>/dev/null || true
     wait "${pids[@]}" 2>/dev/null || true
   fi
+  [ "$(cat "$control_file" 2>/dev/null)" = "$work/control" ] && rm -f "$control_file"
   rm -rf "$work"
   echo "Demo stopped."
 }
@@ -48,12 +66,30 @@ else
   order_dll="$work/build/bin/OrderService/release/OrderService.dll"
 fi
 
+declare -A commands running
 start() { # name, dll, arguments; output goes to $work/name.log
   local name=$1 dll=$2; shift 2
+  commands[$name]=$(printf '%q ' "$dll" "$@")
+  launch "$name"
+}
+
+launch() { # name: starts it with the arguments it was first started with
+  local name=$1
   # Each app runs from its own folder, so it finds its own appsettings.json.
-  dotnet "$dll" --contentRoot "$(dirname "$dll")" "$@" > "$work/$name.log" 2>&1 &
+  eval "set -- ${commands[$name]}"
+  local dll=$1; shift
+  dotnet "$dll" --contentRoot "$(dirname "$dll")" "$@" >> "$work/$name.log" 2>&1 &
+  running[$name]=$!
   pids+=($!)
   echo "  started $name (pid $!)"
+}
+
+halt() { # name: stops it and waits for it to exit
+  local pid=${running[$1]:-}
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || { echo "  $1 is not running"; return 0; }
+  kill -TERM "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  echo "  stopped $1 (pid $pid)"
 }
 
 wait_for() { # url: up to 60 s for it to answer
@@ -119,9 +155,30 @@ Demo ready. The admin password is $admin_password. Try:
 Change the date format while everything runs:
   curl -X PUT -H "Authorization: Bearer \$T" $meridian/v1/namespaces/public/groups/DEFAULT_GROUP/configs/userservice-dev.yaml \\
     -H 'content-type: application/json' -d '{"type":"yaml","content":"pattern:\\n  dateformat: HH:mm"}'
+Stop one service and start it again (to follow a step that kills one, then go on):
+  $0 stop userservice-1
+  $0 restart userservice-1
 Processes: ${pids[*]}
 Logs: $work
 Press Ctrl+C to stop.
 MSG
 
-wait
+# Serve stop/restart requests until Ctrl+C. The FIFO is held open read-write, so reading it never waits for a writer.
+mkfifo "$work/control"
+exec 3<>"$work/control"
+echo "$work/control" > "$control_file"
+while true; do
+  if read -r action name answer <&3; then
+    {
+      if [ -z "${commands[$name]:-}" ]; then
+        echo "No service '$name' in this demo (names: ${!commands[*]})."
+      elif [ "$action" = stop ]; then
+        halt "$name"
+      else
+        halt "$name"
+        launch "$name"
+        echo "  restarted $name (pid ${running[$name]})"
+      fi
+    } > "$answer"
+  fi
+done

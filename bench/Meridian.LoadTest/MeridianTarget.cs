@@ -41,6 +41,12 @@ internal sealed class MeridianTarget : IDisposable
 
     public int Pid => _settings.MeridianPid;
 
+    /// <summary>The suite's access key, which the Nacos rows send as their accessToken.</summary>
+    public string Key => _key;
+
+    /// <summary>The native HTTP API client, carrying the key.</summary>
+    public HttpClient Api => _http;
+
     internal static string Instances(string service) => $"v1/namespaces/{Ns}/groups/{Group}/services/{service}/instances";
 
     internal static string Config(string dataId) => $"v1/namespaces/{Ns}/groups/{Group}/configs/{dataId}";

@@ -96,5 +96,5 @@ internal sealed class Settings
 
     private const string Usage =
         "Usage: MERIDIAN_ADMIN_PASSWORD=... Meridian.LoadTest --meridian http://127.0.0.1:P --meridian-grpc http://127.0.0.1:G --meridian-pid PID [--meridian-user admin] " +
-        "--etcd http://127.0.0.1:E --etcd-pid PID [--out DIR] [--concurrency N] [--only register,heartbeat,large,one-service,grpc,list,get,publish,fanout] [--quick]";
+        "--etcd http://127.0.0.1:E --etcd-pid PID [--out DIR] [--concurrency N] [--only register,heartbeat,large,one-service,grpc,nacos,list,get,publish,fanout] [--quick]";
 }

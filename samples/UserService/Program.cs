@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
+using Microsoft.FeatureManagement;
 using UserService;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -10,6 +11,10 @@ var builder = WebApplication.CreateBuilder(args);
 // or an SH instance, in dev or prod, by configuration alone.
 builder.AddMeridian();
 builder.Services.Configure<PatternOptions>(builder.Configuration.GetSection("pattern"));
+
+// Feature flags live in Meridian configs too: a "FeatureManagement" section in userservice.yaml (or -dev.yaml) switches
+// them in the running service, no restart.
+builder.Services.AddFeatureManagement();
 builder.Services.AddSingleton<UserStore>();
 builder.Services.AddSingleton(TimeProvider.System);
 
@@ -29,9 +34,16 @@ app.MapGet("/user/now", (IOptionsMonitor<PatternOptions> pattern, TimeProvider t
     servedBy = ServedBy(),
 });
 
-app.MapGet("/user/{id:long}", async (long id, UserStore users, CancellationToken ct) =>
+// The MaskAddress flag hides most of a user's address from callers.
+app.MapGet("/user/{id:long}", async (long id, UserStore users, IFeatureManager features, CancellationToken ct) =>
     await users.FindAsync(id, ct) is { } user
-        ? Results.Ok(new { user.Id, user.Username, user.Address, servedBy = ServedBy() })
+        ? Results.Ok(new
+        {
+            user.Id,
+            user.Username,
+            Address = await features.IsEnabledAsync("MaskAddress", ct) ? AddressMask.Apply(user.Address) : user.Address,
+            servedBy = ServedBy(),
+        })
         : Results.Problem(statusCode: 404, title: "No such user.", detail: $"User {id} does not exist."));
 
 app.MapGet("/", () => Results.Redirect("/user/now"));

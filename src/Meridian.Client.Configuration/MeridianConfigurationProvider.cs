@@ -17,6 +17,7 @@ internal sealed class MeridianConfigurationProvider : ConfigurationProvider, IMe
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stopping = new();
     private readonly SemaphoreSlim _refreshGate = new(1, 1);
+    private readonly ConfigMetrics _metrics = new();
     private Task? _polling;
 
     public MeridianConfigurationProvider(
@@ -64,6 +65,7 @@ internal sealed class MeridianConfigurationProvider : ConfigurationProvider, IMe
     {
         _stopping.Cancel();
         _http.Dispose();
+        _metrics.Dispose();
         _stopping.Dispose();
     }
 
@@ -173,6 +175,7 @@ internal sealed class MeridianConfigurationProvider : ConfigurationProvider, IMe
             if (!SameValues(merged, Data))
             {
                 Data = merged;
+                _metrics.Reloaded();
                 OnReload();
             }
         }
@@ -207,6 +210,7 @@ internal sealed class MeridianConfigurationProvider : ConfigurationProvider, IMe
         }
         catch (FormatException e)
         {
+            _metrics.Rejected(source.DataId);
             _log.Error($"Meridian config {source} does not parse as {source.Format} ({e.Message}); keeping its last good values. Fix and republish it.");
         }
 
@@ -243,6 +247,7 @@ internal sealed class MeridianConfigurationProvider : ConfigurationProvider, IMe
     private void Failed(HttpRequestException e)
     {
         // Values that came from a snapshot stay marked so until a server has confirmed them.
+        _metrics.FetchFailed();
         var state = Status.State == ConfigSourceState.FromSnapshot ? ConfigSourceState.FromSnapshot : ConfigSourceState.Unreachable;
         Status = Status with { State = state, Message = e.Message };
         _log.Warning($"Meridian config poll failed: {e.Message}. Serving the last values; retrying. Check that a server in Meridian:ServerAddresses is up.");

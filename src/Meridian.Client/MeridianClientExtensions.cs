@@ -47,6 +47,8 @@ public static class MeridianClientExtensions
         services.AddOptions<MeridianClientOptions>().BindConfiguration(MeridianClientOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MeridianClientOptions>, MeridianClientOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<Meridian.Client.Telemetry.ClientMetrics>();
         services.TryAddSingleton<SnapshotStore>();
         services.TryAddSingleton<ServiceCache>();
         services.TryAddSingleton<MeridianConnection>();

@@ -1,6 +1,7 @@
 using Meridian.Protocols.Nacos.Auth;
 using Meridian.Protocols.Nacos.Config;
 using Meridian.Protocols.Nacos.Console;
+using Meridian.Protocols.Nacos.Grpc;
 using Meridian.Protocols.Nacos.Http;
 using Meridian.Protocols.Nacos.Naming;
 
@@ -30,5 +31,16 @@ public static class NacosEndpointRouteBuilderExtensions
         console.MapNacosAuthEndpoints();
         console.MapNacosServerList();
         return nacos;
+    }
+
+    /// <summary>
+    /// Maps the Nacos 2.x/3.x gRPC services (<c>Request</c>, <c>BiRequestStream</c>), served on the client-connection
+    /// port. Each request carries its own credentials (the <c>accessToken</c> header), which the adapter checks, so the
+    /// host maps these without an HTTP-level policy.
+    /// </summary>
+    public static GrpcServiceEndpointConventionBuilder MapNacosGrpc(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        return endpoints.MapGrpcService<NacosGrpcService>();
     }
 }

@@ -19,4 +19,10 @@ public sealed class NacosOptions
 
     /// <summary>A push subscriber that has not polled for this long is forgotten.</summary>
     public TimeSpan SubscriberTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A push over a Nacos 2.x connection the client has not acked within this time is sent again.</summary>
+    public TimeSpan PushAckTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>How many times a Nacos 2.x push is sent before the server gives up on it (the next change is pushed anyway).</summary>
+    public int PushAttempts { get; set; } = 3;
 }

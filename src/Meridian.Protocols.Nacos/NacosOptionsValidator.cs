@@ -9,6 +9,11 @@ internal sealed class NacosOptionsValidator : IValidateOptions<NacosOptions>
         var failures = new List<string>();
         Positive(failures, nameof(options.PushCacheTime), options.PushCacheTime);
         Positive(failures, nameof(options.PollCacheTime), options.PollCacheTime);
+        Positive(failures, nameof(options.PushAckTimeout), options.PushAckTimeout);
+        if (options.PushAttempts < 1)
+        {
+            failures.Add($"Meridian:Nacos:{nameof(options.PushAttempts)} must be at least 1 (1 sends each push once, without resending); got {options.PushAttempts}.");
+        }
         if (options.SubscriberTimeout < options.PushCacheTime)
         {
             failures.Add($"Meridian:Nacos:{nameof(options.SubscriberTimeout)} ({options.SubscriberTimeout}) must be at least {nameof(options.PushCacheTime)} ({options.PushCacheTime}), or every subscriber is dropped between two of its polls.");

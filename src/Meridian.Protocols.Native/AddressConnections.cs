@@ -25,7 +25,7 @@ internal sealed class AddressConnections(IOptions<LimitOptions> limits, Meridian
     {
         if (address is null)
         {
-            return default;
+            return Lease.None;
         }
 
         address = address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
@@ -45,12 +45,19 @@ internal sealed class AddressConnections(IOptions<LimitOptions> limits, Meridian
 
     public int OpenFrom(IPAddress address) => _open.TryGetValue(address, out var count) ? Volatile.Read(ref count.Value) : 0;
 
-    /// <summary>One counted connection. The counter stays in the map: an address that connected once is likely to again.</summary>
-    public readonly struct Lease(StrongBox<int>? count, StrongBox<int>? total) : IDisposable
+    /// <summary>
+    /// One counted connection, released once however often it is disposed. The counter stays in the map: an address
+    /// that connected once is likely to again.
+    /// </summary>
+    public sealed class Lease(StrongBox<int>? count, StrongBox<int>? total) : IDisposable
     {
+        public static readonly Lease None = new(null, null);
+
+        private int _released;
+
         public void Dispose()
         {
-            if (count is not null && total is not null)
+            if (count is not null && total is not null && Interlocked.Exchange(ref _released, 1) == 0)
             {
                 Interlocked.Decrement(ref count.Value);
                 Interlocked.Decrement(ref total.Value);

@@ -81,6 +81,9 @@ internal sealed partial class ConnectionService(
         }
 
         await Task.WhenAll(writer, pinger);
+
+        // Released before the line that says the stream ended, so a client that reconnects on reading it is let in.
+        counted.Dispose();
         LogDisconnected(logger, connection.ClientId, connection.StreamId, reason, settings.Grace.TotalSeconds);
         if (refused is not null)
         {

@@ -140,8 +140,11 @@ public sealed class ConfigurationProviderTests : IDisposable
     }
 
     [Fact]
-    public async Task Invalid_yaml_pushed_leaves_the_old_values_in_place()
+    public async Task Invalid_yaml_pushed_leaves_the_old_values_in_place_and_the_client_meter_counts_it()
     {
+        // The source's meter belongs to no app's meter factory: other tests' measurements show too, so look for this one's.
+        using var rejected = new Microsoft.Extensions.Diagnostics.Metrics.Testing.MetricCollector<long>((object?)null, "Meridian.Client", "meridian.client.config.rejected");
+        using var reloads = new Microsoft.Extensions.Diagnostics.Metrics.Testing.MetricCollector<long>((object?)null, "Meridian.Client", "meridian.client.config.reloads");
         await using var server = await TestServer.StartAsync(cancellationToken: Ct);
         await server.Client.PublishAsync("userservice-Test.yaml", "pattern: {dateformat: good}");
         await server.Client.PublishAsync("userservice.yaml", "pattern: {greeting: one}");
@@ -156,6 +159,8 @@ public sealed class ConfigurationProviderTests : IDisposable
 
         Assert.Equal("good", app.Configuration["pattern:dateformat"]);
         Assert.Equal("two", app.Configuration["pattern:greeting"]);
+        Assert.Contains(rejected.GetMeasurementSnapshot(), m => (string?)m.Tags["meridian.config"] == "userservice-Test.yaml");
+        Assert.NotEmpty(reloads.GetMeasurementSnapshot());
     }
 
     [Theory]

@@ -4,6 +4,7 @@ using Meridian.Client.Connection;
 using Meridian.Client.Discovery;
 using Meridian.Client.LoadBalancing;
 using Meridian.Contracts.V1;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -36,7 +37,9 @@ public class InstanceSelectionBenchmarks
             Discovery = new MeridianDiscoveryOptions { SnapshotDirectory = Path.Combine(Path.GetTempPath(), "meridian-bench") },
         });
         var cache = new ServiceCache(options, new SnapshotStore(options, NullLogger<SnapshotStore>.Instance), NullLogger<ServiceCache>.Instance);
-        var connection = new MeridianConnection(options, cache, TimeProvider.System, NullLogger<MeridianConnection>.Instance);
+        var meters = new Microsoft.Extensions.DependencyInjection.ServiceCollection().AddMetrics().BuildServiceProvider()
+            .GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
+        var connection = new MeridianConnection(options, cache, TimeProvider.System, new Meridian.Client.Telemetry.ClientMetrics(meters), NullLogger<MeridianConnection>.Instance);
         var discovery = new MeridianDiscovery(cache, connection, TimeProvider.System, options, NullLogger<MeridianDiscovery>.Instance);
         _balancer = new MeridianLoadBalancer(discovery, TimeProvider.System, Random.Shared, options, NullLogger<MeridianLoadBalancer>.Instance);
 

@@ -105,6 +105,7 @@ internal static class ValidValues
         ["timeoutMs"] = () => 1000,
         ["md5"] = () => "",
         ["expectedMd5"] = () => null,
+        ["expectedVersion"] = () => null,
         ["expiresAt"] = () => null,
         ["instanceId"] = () => null,
         ["revision"] = () => null,

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Collections.Concurrent;
 using Grpc.Core;
 using Grpc.Net.Client;
@@ -21,6 +22,7 @@ internal sealed partial class MeridianConnection : BackgroundService
     private readonly ServiceCache _cache;
     private readonly TimeProvider _time;
     private readonly ILogger<MeridianConnection> _logger;
+    private readonly Telemetry.ClientMetrics _metrics;
     private readonly ServerAddressList _servers;
     private readonly System.Net.Security.SslClientAuthenticationOptions? _trust;
     private readonly ConcurrentDictionary<ulong, TaskCompletionSource<Ack>> _pending = new();
@@ -30,8 +32,10 @@ internal sealed partial class MeridianConnection : BackgroundService
     private volatile Session? _session;
     private ulong _nextRequest;
 
-    public MeridianConnection(IOptions<MeridianClientOptions> options, ServiceCache cache, TimeProvider time, ILogger<MeridianConnection> logger)
+    public MeridianConnection(IOptions<MeridianClientOptions> options, ServiceCache cache, TimeProvider time, Telemetry.ClientMetrics metrics,
+        ILogger<MeridianConnection> logger)
     {
+        _metrics = metrics;
         _options = options.Value;
         _cache = cache;
         _time = time;
@@ -64,7 +68,7 @@ internal sealed partial class MeridianConnection : BackgroundService
     public async Task<Ack?> RegisterAsync(RegisterInstance registration, CancellationToken cancellationToken)
     {
         _registrations[registration.InstanceId] = registration;
-        return await TryRequestAsync(new ClientMessage { RegisterInstance = registration.Clone() }, cancellationToken);
+        return await RequestRegistrationAsync(registration, cancellationToken);
     }
 
     public async Task<Ack?> DeregisterAsync(ServiceRef service, string instanceId, CancellationToken cancellationToken)
@@ -119,6 +123,7 @@ internal sealed partial class MeridianConnection : BackgroundService
             catch (Exception e)
             {
                 failures++;
+                _metrics.ConnectFailed();
                 _servers.Advance();
                 if (e is Grpc.Core.RpcException { StatusCode: Grpc.Core.StatusCode.Unauthenticated or Grpc.Core.StatusCode.PermissionDenied })
                 {
@@ -175,6 +180,7 @@ internal sealed partial class MeridianConnection : BackgroundService
         SetSession(session);
         established();
         LogConnected(_logger, server, welcome.ConnectionId, _registrations.Count, _cache.Ids.Count);
+        _metrics.Connected();
 
         var replay = ReplayAsync(session);
         var pinger = PingLoopAsync(session);
@@ -194,6 +200,7 @@ internal sealed partial class MeridianConnection : BackgroundService
         }
         finally
         {
+            _metrics.Disconnected();
             ClearSession(session);
             await closed.CancelAsync();
             session.Complete();
@@ -221,9 +228,11 @@ internal sealed partial class MeridianConnection : BackgroundService
         switch (message.BodyCase)
         {
             case ServerMessage.BodyOneofCase.ServicePush:
+                _metrics.Pushed(message.ServicePush.Service.Service, "list");
                 _cache.Apply(message.ServicePush);
                 break;
             case ServerMessage.BodyOneofCase.ServiceDelta:
+                _metrics.Pushed(message.ServiceDelta.Service.Service, "delta");
                 if (!_cache.Apply(message.ServiceDelta))
                 {
                     var service = message.ServiceDelta.Service;
@@ -248,10 +257,10 @@ internal sealed partial class MeridianConnection : BackgroundService
     {
         foreach (var registration in _registrations.Values)
         {
-            var ack = await TryRequestAsync(new ClientMessage { RegisterInstance = registration.Clone() }, session.Closed);
+            var ack = await RequestRegistrationAsync(registration, session.Closed);
             if (ack is { Ok: false })
             {
-                LogRejected(_logger, "registration", registration.InstanceId, ack.ErrorCode, ack.ErrorMessage);
+                Rejected("registration", registration.InstanceId, ack.ErrorCode, ack.ErrorMessage);
             }
         }
 
@@ -259,6 +268,24 @@ internal sealed partial class MeridianConnection : BackgroundService
         {
             await SubscribeAsync(session, id, resume: true);
         }
+    }
+
+    private async Task<Ack?> RequestRegistrationAsync(RegisterInstance registration, CancellationToken cancellationToken)
+    {
+        using var activity = _metrics.Activities.StartActivity("meridian.client.register", ActivityKind.Client);
+        activity?.SetTag("meridian.service", registration.Service?.Service);
+        activity?.SetTag("meridian.instance", registration.InstanceId);
+        var ack = await TryRequestAsync(new ClientMessage { RegisterInstance = registration.Clone() }, cancellationToken);
+        if (ack is { Ok: true })
+        {
+            _metrics.Registered(registration.Service?.Service ?? "");
+        }
+        else
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, ack?.ErrorMessage ?? "no server answered");
+        }
+
+        return ack;
     }
 
     /// <param name="resume">Say the revision held, if any, so the server sends only what changed since (after a reconnect).</param>
@@ -273,7 +300,7 @@ internal sealed partial class MeridianConnection : BackgroundService
         var ack = await TryRequestAsync(new ClientMessage { SubscribeService = subscribe }, session.Closed);
         if (ack is { Ok: false })
         {
-            LogRejected(_logger, "subscription", id.ToString(), ack.ErrorCode, ack.ErrorMessage);
+            Rejected("subscription", id.ToString(), ack.ErrorCode, ack.ErrorMessage);
         }
     }
 
@@ -336,6 +363,7 @@ internal sealed partial class MeridianConnection : BackgroundService
         }
         catch (TimeoutException)
         {
+            _metrics.RequestFailed(message.BodyCase.ToString());
             LogRequestTimedOut(_logger, message.BodyCase.ToString(), _options.Connection.RequestTimeout.TotalSeconds);
             return null;
         }
@@ -422,6 +450,12 @@ internal sealed partial class MeridianConnection : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The Meridian server rejected the {What} of {Target}: {Code}: {Message}")]
     private static partial void LogRejected(ILogger logger, string what, string target, string code, string message);
+
+    private void Rejected(string what, string target, string code, string message)
+    {
+        _metrics.RequestFailed(what);
+        LogRejected(_logger, what, target, code, message);
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A {Request} got no answer from the Meridian server within {Seconds:F1} s; it is replayed on reconnect. Raise Meridian:Connection:RequestTimeout if the server is just slow")]
     private static partial void LogRequestTimedOut(ILogger logger, string request, double seconds);

@@ -14,6 +14,7 @@ namespace Meridian.Client.LoadBalancing;
 internal sealed partial class MeridianLoadBalancingHandler(
     MeridianLoadBalancer balancer,
     IOptions<MeridianClientOptions> options,
+    Telemetry.ClientMetrics metrics,
     ILogger<MeridianLoadBalancingHandler> logger) : DelegatingHandler
 {
     private readonly bool _retries = options.Value.LoadBalancing.MaxAttempts > 1;
@@ -34,6 +35,7 @@ internal sealed partial class MeridianLoadBalancingHandler(
         {
             var registered = service.Current.All.Count;
             LogNoInstance(logger, original.IdnHost, registered, tried?.Count ?? 0);
+            metrics.NoInstance(original.IdnHost);
             throw new HttpRequestException(
                 $"No instance of service '{original.IdnHost}' can take traffic ({registered} registered, {tried?.Count ?? 0} already tried by this call; " +
                 "the others are unhealthy, disabled or weighted 0). Check that the service is running and registered in the same namespace and group.",

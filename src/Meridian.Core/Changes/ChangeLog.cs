@@ -100,7 +100,8 @@ public sealed partial class ChangeLog : IHostedService
 
         Window.Reset(state.Revision, state.Tail);
         Volatile.Write(ref _revision, state.Revision);
-        LogLoaded(state.State.Count, state.Revision, state.Tail.Count);
+        var loaded = LoadedCounts.Of(state.State);
+        LogLoaded(loaded.Namespaces, loaded.Services, loaded.Instances, loaded.Configs, state.Revision, state.Tail.Count);
         _writer = Task.Run(WriteLoopAsync, CancellationToken.None);
         _applier = Task.Run(ApplyLoopAsync, CancellationToken.None);
         if (_feeds.Length > 0)
@@ -428,8 +429,8 @@ public sealed partial class ChangeLog : IHostedService
         public TaskCompletionSource<CommitOutcome> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Loaded {Rows} stored row(s) at revision {Revision}; {Tail} recent change(s) kept for resuming watchers")]
-    private partial void LogLoaded(int rows, long revision, int tail);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Loaded {Namespaces} namespace(s), {Services} service(s), {Instances} instance(s) and {Configs} config(s) at revision {Revision}; {Tail} recent change(s) kept for resuming watchers")]
+    private partial void LogLoaded(int namespaces, int services, int instances, int configs, long revision, int tail);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A batch of {Count} write(s) could not be stored; each caller was told to retry")]
     private partial void LogCommitFailed(Exception exception, int count);

@@ -68,5 +68,10 @@ public static class ConfigRules
         {
             errors.Add("expectedMd5", $"'expectedMd5' must be 32 lower-case hex digits, \"\" (create only) or absent; got '{md5}'.");
         }
+
+        if (draft.ExpectedVersion is < 1)
+        {
+            errors.Add("expectedVersion", $"'expectedVersion' is the version you read (1 or more), or absent; got {draft.ExpectedVersion}.");
+        }
     }
 }

@@ -47,7 +47,7 @@ public sealed partial class ConfigService
         }
 
         var draft = new ConfigDraft(record.Content, record.Entry.Type, record.AppName, record.Tags, record.Description);
-        return await WriteAsync(key, draft, caller, ConfigOperation.Rollback, cancellationToken);
+        return (await WriteAsync(key, draft, caller, ConfigOperation.Rollback, cancellationToken)).Item;
     }
 
     /// <summary>Removes history older than <see cref="ConfigOptions.HistoryRetention"/>; returns how many rows went.</summary>

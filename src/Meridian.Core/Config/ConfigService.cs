@@ -28,7 +28,11 @@ public sealed partial class ConfigService(
     private readonly KeyedGate _gates = new();
     private readonly ConfigOptions _options = options.Value;
 
-    public Task<ConfigItem> PublishAsync(ConfigKey key, ConfigDraft draft, Caller caller, CancellationToken cancellationToken) =>
+    public async Task<ConfigItem> PublishAsync(ConfigKey key, ConfigDraft draft, Caller caller, CancellationToken cancellationToken) =>
+        (await WriteAsync(key, draft, caller, ConfigOperation.Publish, cancellationToken)).Item;
+
+    /// <summary>As <see cref="PublishAsync"/>, and says whether the config did not exist before.</summary>
+    public Task<ConfigPublished> PublishConfigAsync(ConfigKey key, ConfigDraft draft, Caller caller, CancellationToken cancellationToken) =>
         WriteAsync(key, draft, caller, ConfigOperation.Publish, cancellationToken);
 
     public async Task DeleteAsync(ConfigKey key, Caller caller, CancellationToken cancellationToken)
@@ -62,7 +66,7 @@ public sealed partial class ConfigService(
     }
 
     /// <summary>One line per write for operators: which config, which version, who from where; refusals say why.</summary>
-    private async Task<ConfigItem> WriteAsync(ConfigKey key, ConfigDraft draft, Caller caller, ConfigOperation operation,
+    private async Task<ConfigPublished> WriteAsync(ConfigKey key, ConfigDraft draft, Caller caller, ConfigOperation operation,
         CancellationToken cancellationToken)
     {
         try
@@ -85,7 +89,7 @@ public sealed partial class ConfigService(
     [LoggerMessage(Level = LogLevel.Information, Message = "Config {Key}: {Operation} by {Caller} from {Address} refused: {Reason}")]
     private partial void LogRefused(ConfigOperation operation, ConfigKey key, string caller, string address, string reason);
 
-    private async Task<ConfigItem> StoreAsync(ConfigKey key, ConfigDraft draft, Caller caller, ConfigOperation operation,
+    private async Task<ConfigPublished> StoreAsync(ConfigKey key, ConfigDraft draft, Caller caller, ConfigOperation operation,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(draft);
@@ -107,6 +111,7 @@ public sealed partial class ConfigService(
         {
             var current = configs.Get(key);
             CheckExpected(key, draft.ExpectedMd5, current);
+            CheckExpectedVersion(key, draft.ExpectedVersion, current);
             if (current is null)
             {
                 Quota.ThrowIfReached(configs.CountIn(key.Namespace), limits.Value.MaxConfigsPerNamespace,
@@ -118,7 +123,7 @@ public sealed partial class ConfigService(
             var description = draft.Description ?? current?.Description ?? "";
             if (current is not null && current.SameAs(draft.Content, type, appName, tags, description))
             {
-                return current;
+                return new ConfigPublished(current, Created: false);
             }
 
             var now = time.GetUtcNow();
@@ -133,7 +138,7 @@ public sealed partial class ConfigService(
                 cancellationToken);
             metrics.Published();
             LogChanged(operation, key, committed.Item.Version, caller.Name, caller.SourceAddress);
-            return committed.Item;
+            return new ConfigPublished(committed.Item, Created: current is null);
         }
     }
 
@@ -141,6 +146,18 @@ public sealed partial class ConfigService(
     private RevisionIs Unchanged(ConfigKey key) =>
         new(EntityRef.OfConfig(key), configs.RevisionOf(key),
             $"Config '{key}' was changed by someone else meanwhile; read it again and retry.");
+
+    private static void CheckExpectedVersion(ConfigKey key, long? expected, ConfigItem? current)
+    {
+        if (expected is null || current?.Version == expected)
+        {
+            return;
+        }
+
+        throw new ConflictException(current is null
+            ? $"Config '{key}' does not exist, but version {expected} was expected; publish without an expected version to create it."
+            : $"Config '{key}' is at version {current.Version}, not the expected {expected}: someone changed it since you read it. Read it again and retry.");
+    }
 
     private static void CheckExpected(ConfigKey key, string? expected, ConfigItem? current)
     {

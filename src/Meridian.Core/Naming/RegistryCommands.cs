@@ -37,7 +37,11 @@ public sealed partial class RegistryCommands(
     /// as that session instead of by heartbeat; persistent ones ignore it. Registering again renews the lease, and the
     /// latest registrant owns the instance.
     /// </summary>
-    public async Task<Instance> RegisterAsync(ServiceKey key, InstanceRegistration registration, string? owner, Caller caller, CancellationToken cancellationToken)
+    public async Task<Instance> RegisterAsync(ServiceKey key, InstanceRegistration registration, string? owner, Caller caller, CancellationToken cancellationToken) =>
+        (await RegisterInstanceAsync(key, registration, owner, caller, cancellationToken)).Instance;
+
+    /// <summary>As <see cref="RegisterAsync(ServiceKey, InstanceRegistration, string?, Caller, CancellationToken)"/>, and says whether the instance is new.</summary>
+    public async Task<InstanceRegistered> RegisterInstanceAsync(ServiceKey key, InstanceRegistration registration, string? owner, Caller caller, CancellationToken cancellationToken)
     {
         caller.Demand(key, AccessActions.Write);
         var instance = InstanceRules.Build(key, registration);
@@ -60,7 +64,7 @@ public sealed partial class RegistryCommands(
             {
                 // Nothing a reader can see changes: the registration is a sign of life only.
                 lease.Beat(time.GetTimestamp());
-                return current;
+                return new InstanceRegistered(current, Created: false);
             }
 
             if (current is null)
@@ -80,7 +84,7 @@ public sealed partial class RegistryCommands(
                 LogRegistered(instance.InstanceId, key, instance.Ephemeral ? "ephemeral" : "persistent", caller.Name, caller.SourceAddress);
             }
 
-            return instance;
+            return new InstanceRegistered(instance, Created: current is null);
         }
     }
 

@@ -4,7 +4,7 @@ using Meridian.Protocols.Nacos.Http;
 namespace Meridian.Protocols.Nacos.Auth;
 
 /// <summary>
-/// <c>/nacos/v1/auth/login</c> and <c>/nacos/v1/auth/users/login</c>: Nacos clients log in with username and password
+/// <c>/nacos/v1/auth/login</c>, <c>/nacos/v1/auth/users/login</c> and (3.x) <c>/nacos/v3/auth/user/login</c>: Nacos clients log in with username and password
 /// and send the <c>accessToken</c> with later calls. The password is checked like every other login (slow hash,
 /// limited per user and address); <c>globalAdmin</c> is true only for administrators. Public on purpose.
 /// </summary>
@@ -14,6 +14,8 @@ internal static class NacosAuthEndpoints
     {
         nacos.MapPost("/v1/auth/login", LoginAsync).AllowAnonymous();
         nacos.MapPost("/v1/auth/users/login", LoginAsync).AllowAnonymous();
+        // Nacos 3.x clients log in here.
+        nacos.MapPost("/v3/auth/user/login", LoginAsync).AllowAnonymous();
     }
 
     private static async Task<IResult> LoginAsync(HttpContext http, Credentials credentials, CancellationToken ct)

@@ -74,14 +74,21 @@ public static partial class MeridianServer
         app.MapOpenApi();
         // The web console at the root (its login page is public; everything it shows comes from the API below).
         app.MapMeridianConsole();
-        // The API reference needs a login like everything else: its assets come without the anonymous access Scalar gives them.
-        app.MapScalarApiReference("/docs").Finally(endpoint =>
-        {
-            foreach (var anonymous in endpoint.Metadata.OfType<Microsoft.AspNetCore.Authorization.IAllowAnonymous>().ToList())
+        // Everything the API reference does stays on this server: no hosted client, AI agent, MCP, telemetry or CDN fonts.
+        // It needs a login like everything else: its assets come without the anonymous access Scalar gives them.
+        app.MapScalarApiReference("/docs", options => options
+                .HideClientButton()
+                .DisableAgent()
+                .DisableMcp()
+                .DisableTelemetry()
+                .DisableDefaultFonts())
+            .Finally(endpoint =>
             {
-                endpoint.Metadata.Remove(anonymous);
-            }
-        });
+                foreach (var anonymous in endpoint.Metadata.OfType<Microsoft.AspNetCore.Authorization.IAllowAnonymous>().ToList())
+                {
+                    endpoint.Metadata.Remove(anonymous);
+                }
+            });
 
         var api = app.MapGroup("/v1").RequireAuthorization(MeridianAuthorization.Policy);
         api.MapAuthEndpoints();
@@ -94,6 +101,8 @@ public static partial class MeridianServer
         api.MapConfigEndpoints();
         api.MapChangeEventEndpoints();
         app.MapMeridianConnections().RequireAuthorization(MeridianAuthorization.Policy);
+        // Nacos 2.x/3.x clients send their token in each request's headers, which the adapter checks.
+        app.MapNacosGrpc().AllowAnonymous();
         app.MapMeridianTelemetry();
 
         app.Lifetime.ApplicationStarted.Register(() => LogStarted(app));

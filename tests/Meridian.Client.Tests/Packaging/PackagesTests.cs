@@ -7,7 +7,8 @@ namespace Meridian.Client.Tests.Packaging;
 
 /// <summary>
 /// What a user of the packages does: `dotnet pack` at the root fills a feed, a brand-new app restores Meridian.Client
-/// from it (its Meridian dependencies come from the same feed), builds, and resolves a service through a real server.
+/// from it (its Meridian dependencies come from the same feed), builds, and resolves a service through a real server;
+/// and the <c>meridian</c> tool installs from the same feed and talks to that server.
 /// </summary>
 public sealed class PackagesTests
 {
@@ -26,8 +27,9 @@ public sealed class PackagesTests
             await RunAsync("dotnet", ["pack", Path.Combine(root, "Meridian.slnx"), "--no-build", "-c", Configuration(), "-o", feed,
                 $"-p:VersionPrefix=0.0.0", $"-p:VersionSuffix={version["0.0.0-".Length..]}"], root, TimeSpan.FromMinutes(4));
             var packed = Directory.GetFiles(feed, "*.nupkg").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
-            Assert.Equal([$"Meridian.Client.{version}.nupkg", $"Meridian.Client.Configuration.{version}.nupkg", $"Meridian.Contracts.{version}.nupkg"], packed);
-            Assert.Equal(3, Directory.GetFiles(feed, "*.snupkg").Length);
+            Assert.Equal([$"Meridian.Cli.{version}.nupkg", $"Meridian.Client.{version}.nupkg", $"Meridian.Client.Configuration.{version}.nupkg", $"Meridian.Contracts.{version}.nupkg",
+                $"Meridian.Hosting.Aspire.{version}.nupkg"], packed);
+            Assert.Equal(5, Directory.GetFiles(feed, "*.snupkg").Length);
 
             var app = Path.Combine(work, "fresh-app");
             Directory.CreateDirectory(app);
@@ -82,6 +84,14 @@ public sealed class PackagesTests
             await run.WaitForAsync(@"^resolved billing: 10\.0\.0\.5:8080$", TimeSpan.FromSeconds(60), Ct);
             await run.WaitForExitAsync(TimeSpan.FromSeconds(30), Ct);
             Assert.True(run.ExitCode == 0, run.Output);
+
+            var tools = Path.Combine(work, "tools");
+            await RunAsync("dotnet", ["tool", "install", "Meridian.Cli", "--tool-path", tools, "--version", version, "--add-source", feed], work, TimeSpan.FromMinutes(4));
+            await using var cli = ChildProcess.Start(Path.Combine(tools, "meridian"), ["svc", "ls", "--server", server.Http.BaseAddress!.ToString(), "--token", TestTokens.AdminToken, "-o", "json"],
+                new Dictionary<string, string> { ["HOME"] = work }, work);
+            await cli.WaitForExitAsync(TimeSpan.FromSeconds(60), Ct);
+            Assert.True(cli.ExitCode == 0, cli.Output);
+            Assert.Contains("\"name\": \"billing\"", cli.Output, StringComparison.Ordinal);
         }
         finally
         {
@@ -120,7 +130,7 @@ public sealed class PackagesTests
         var cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } configured
             ? configured
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        foreach (var id in (string[])["meridian.client", "meridian.client.configuration", "meridian.contracts"])
+        foreach (var id in (string[])["meridian.cli", "meridian.client", "meridian.client.configuration", "meridian.contracts"])
         {
             var folder = Path.Combine(cache, id, version);
             if (Directory.Exists(folder))

@@ -74,6 +74,28 @@ public sealed class ConfigServiceTests
     }
 
     [Fact]
+    public async Task Compare_and_set_on_the_version_refuses_a_stale_one_even_when_the_content_came_back()
+    {
+        await using var f = await CoreHost.StartAsync();
+        var key = CoreHost.Config("versioned.txt");
+        await f.PublishAsync("versioned.txt", "one");
+        await f.PublishAsync("versioned.txt", "two");
+        await f.PublishAsync("versioned.txt", "one");
+
+        var stale = await Assert.ThrowsAsync<ConflictException>(() =>
+            f.ConfigCommands.PublishAsync(key, new ConfigDraft("mine", ExpectedVersion: 1), CoreHost.Alice, Ct));
+        Assert.Contains("is at version 3, not the expected 1", stale.Message, StringComparison.Ordinal);
+        var absent = await Assert.ThrowsAsync<ConflictException>(() =>
+            f.ConfigCommands.PublishAsync(CoreHost.Config("never.txt"), new ConfigDraft("x", ExpectedVersion: 1), CoreHost.Alice, Ct));
+        Assert.Contains("does not exist", absent.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<InvalidInputException>(() =>
+            f.ConfigCommands.PublishAsync(key, new ConfigDraft("x", ExpectedVersion: 0), CoreHost.Alice, Ct));
+
+        var v4 = await f.ConfigCommands.PublishAsync(key, new ConfigDraft("mine", ExpectedVersion: 3), CoreHost.Alice, Ct);
+        Assert.Equal(4, v4.Version);
+    }
+
+    [Fact]
     public async Task Compare_and_set_on_a_missing_config_conflicts_unless_it_expects_absence()
     {
         await using var f = await CoreHost.StartAsync();

@@ -166,7 +166,7 @@ public sealed class BrowserSessionTests(PostgresFixture postgres)
         foreach (var ns in new[] { "closed", "open" })
         {
             using var published = await server.Client.PutAsJsonAsync($"/v1/namespaces/{ns}/groups/DEFAULT_GROUP/configs/app.yaml", new { content = $"ns: {ns}\n", type = "yaml" }, Ct);
-            Assert.Equal(HttpStatusCode.OK, published.StatusCode);
+            Assert.True(published.IsSuccessStatusCode, await published.Content.ReadAsStringAsync(Ct));
         }
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);

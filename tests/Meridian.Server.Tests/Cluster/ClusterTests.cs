@@ -114,6 +114,8 @@ public sealed class ClusterTests(PostgresFixture postgres)
     public async Task Heartbeats_landing_on_another_node_keep_an_instance_alive_everywhere_and_silence_removes_it()
     {
         await using var cluster = await ClusterNodes.StartAsync(postgres, 2, Ct);
+        await using var onNode2 = await RawConnection.OpenAsync(cluster[1].GrpcAddress, "on-node-2", Ct, sayHello: true, cluster[1].Token);
+        Assert.True((await onNode2.RequestAsync(new ClientMessage { SubscribeService = new SubscribeService { Service = new ServiceRef { Service = "billing" } } }, Ct)).Ok);
         var registered = await (await cluster[0].Client.RegisterAsync("billing", new
         {
             ip = "10.0.0.9",
@@ -123,6 +125,9 @@ public sealed class ClusterTests(PostgresFixture postgres)
         await using var watcher = await RawConnection.OpenAsync(cluster[0].GrpcAddress, "watcher", Ct, sayHello: true, cluster[0].Token);
         Assert.True((await watcher.RequestAsync(new ClientMessage { SubscribeService = new SubscribeService { Service = new ServiceRef { Service = "billing" } } }, Ct)).Ok);
         var beat = $"/v1/namespaces/public/groups/DEFAULT_GROUP/services/billing/instances/{Uri.EscapeDataString(registered.InstanceId)}/heartbeat";
+
+        // Node 2 has the registration before the first beat reaches it (else it answers 404, and a client registers again).
+        await onNode2.NextAsync(m => m.BodyCase == ServerMessage.BodyOneofCase.ServicePush && m.ServicePush.Instances.Count == 1, Ct);
 
         // The client beats every 500 ms, always on node 2, for twice the delete timeout: node 1 never hears one itself.
         for (var i = 0; i < 12; i++)

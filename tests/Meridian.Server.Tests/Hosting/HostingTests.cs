@@ -26,7 +26,14 @@ public sealed class HostingTests
         Assert.Contains("heartbeat", document, StringComparison.Ordinal);
         var page = await server.Client.GetAsync("/docs/v1", Ct);
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
-        Assert.Contains("openapi/v1.json", await page.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        var html = await page.Content.ReadAsStringAsync(Ct);
+        Assert.Contains("openapi/v1.json", html, StringComparison.Ordinal);
+
+        // Nothing of the reference goes to Scalar's hosted services: no client button, agent, MCP, telemetry or CDN fonts.
+        foreach (var setting in new[] { "\"hideClientButton\":true", "\"telemetry\":false", "\"agent\":{\"disabled\":true}", "\"mcp\":{\"disabled\":true}", "\"withDefaultFonts\":false" })
+        {
+            Assert.Contains(setting, html, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

@@ -17,7 +17,7 @@ public sealed class OperationsLogTests
         {
             await using var server = await ServerProcess.StartAsync(data, Ct);
             using var registered = await server.Client.RegisterAsync("billing", new { ip = "10.0.0.7", port = 8080 });
-            Assert.Equal(HttpStatusCode.OK, registered.StatusCode);
+            Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
             await server.WaitForLogAsync(@"Instance (\S+) of public/DEFAULT_GROUP@@billing registered \(ephemeral\) by admin from \S+", Ct);
 
             var instance = (await server.Client.ListAsync("billing")).Instances.Single();
@@ -39,7 +39,7 @@ public sealed class OperationsLogTests
         {
             await using var server = await ServerProcess.StartAsync(data, Ct);
             const string path = "/v1/namespaces/public/groups/DEFAULT_GROUP/configs/orders.yaml";
-            Assert.Equal(HttpStatusCode.OK, (await server.Client.PutAsJsonAsync(path, new { content = "a: 1", type = "yaml" }, Ct)).StatusCode);
+            Assert.Equal(HttpStatusCode.Created, (await server.Client.PutAsJsonAsync(path, new { content = "a: 1", type = "yaml" }, Ct)).StatusCode);
             await server.WaitForLogAsync(@"Config public/DEFAULT_GROUP/orders\.yaml: Publish as version 1 by admin from \S+", Ct);
 
             Assert.Equal(HttpStatusCode.BadRequest, (await server.Client.PutAsJsonAsync(path, new { content = "a: [1", type = "yaml" }, Ct)).StatusCode);
@@ -62,7 +62,7 @@ public sealed class OperationsLogTests
         {
             await using var server = await ServerProcess.StartAsync(data, Ct, "--Logging:Console:FormatterName=json");
             using var registered = await server.Client.RegisterAsync("billing", new { ip = "10.0.0.7", port = 8080 });
-            Assert.Equal(HttpStatusCode.OK, registered.StatusCode);
+            Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
             var line = (await server.WaitForLogAsync(@"^\{.*registered \(ephemeral\) by admin.*\}$", Ct)).Value;
 
             var entry = System.Text.Json.JsonDocument.Parse(line).RootElement;

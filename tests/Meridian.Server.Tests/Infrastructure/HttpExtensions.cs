@@ -5,10 +5,12 @@ namespace Meridian.Server.Tests.Infrastructure;
 
 public static class HttpExtensions
 {
-    public static async Task<T> ReadAsync<T>(this HttpResponseMessage response, HttpStatusCode expected = HttpStatusCode.OK)
+    /// <summary>Reads the body after checking the status: <paramref name="expected"/>, or when none is given 200 or 201 (a read, an update or a create).</summary>
+    public static async Task<T> ReadAsync<T>(this HttpResponseMessage response, HttpStatusCode? expected = null)
     {
         var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == expected, $"expected {(int)expected}, got {(int)response.StatusCode}: {body}");
+        var ok = expected is { } status ? response.StatusCode == status : response.StatusCode is HttpStatusCode.OK or HttpStatusCode.Created;
+        Assert.True(ok, $"expected {(expected is { } e ? ((int)e).ToString(System.Globalization.CultureInfo.InvariantCulture) : "200 or 201")}, got {(int)response.StatusCode}: {body}");
         return System.Text.Json.JsonSerializer.Deserialize<T>(body, Wire.Json)!;
     }
 

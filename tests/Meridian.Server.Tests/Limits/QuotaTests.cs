@@ -22,7 +22,7 @@ public sealed class QuotaTests
             for (var port = 1; port <= 2; port++)
             {
                 using var ok = await server.Client.RegisterAsync("billing", new { ip = "10.0.0.1", port });
-                Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+                Assert.Equal(HttpStatusCode.Created, ok.StatusCode);
             }
 
             using var third = await server.Client.RegisterAsync("billing", new { ip = "10.0.0.1", port = 3 });
@@ -55,15 +55,15 @@ public sealed class QuotaTests
         try
         {
             await using var server = await ServerProcess.StartAsync(data, Ct, "--Meridian:Limits:MaxConfigsPerNamespace=2");
-            Assert.Equal(HttpStatusCode.OK, (await server.Client.PutConfigAsync("a.txt", new { content = "1" })).StatusCode);
-            Assert.Equal(HttpStatusCode.OK, (await server.Client.PutConfigAsync("b.txt", new { content = "1" })).StatusCode);
+            Assert.Equal(HttpStatusCode.Created, (await server.Client.PutConfigAsync("a.txt", new { content = "1" })).StatusCode);
+            Assert.Equal(HttpStatusCode.Created, (await server.Client.PutConfigAsync("b.txt", new { content = "1" })).StatusCode);
 
             var problem = await (await server.Client.PutConfigAsync("c.txt", new { content = "1" })).ProblemAsync(HttpStatusCode.TooManyRequests);
             Assert.Contains("Meridian:Limits:MaxConfigsPerNamespace", problem.Detail);
 
             Assert.Equal(HttpStatusCode.OK, (await server.Client.PutConfigAsync("a.txt", new { content = "2" })).StatusCode);
             Assert.Equal(HttpStatusCode.NoContent, (await server.Client.DeleteAsync(ConfigWire.Path("b.txt"), Ct)).StatusCode);
-            Assert.Equal(HttpStatusCode.OK, (await server.Client.PutConfigAsync("c.txt", new { content = "1" })).StatusCode);
+            Assert.Equal(HttpStatusCode.Created, (await server.Client.PutConfigAsync("c.txt", new { content = "1" })).StatusCode);
         }
         finally
         {

@@ -25,12 +25,12 @@ public sealed class MetricsTests
             for (var port = 1; port <= 2; port++)
             {
                 using var registered = await server.Client.RegisterAsync("billing", new { ip = "10.0.0.1", port });
-                Assert.Equal(HttpStatusCode.OK, registered.StatusCode);
+                Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
             }
 
             using (var other = await server.Client.RegisterAsync("shipping", new { ip = "10.0.0.2", port = 80 }))
             {
-                Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+                Assert.Equal(HttpStatusCode.Created, other.StatusCode);
             }
 
             var billing = (await server.Client.ListAsync("billing")).Instances[0].InstanceId;
@@ -40,8 +40,8 @@ public sealed class MetricsTests
                 Assert.True(beat.IsSuccessStatusCode, $"heartbeat answered {(int)beat.StatusCode}");
             }
 
-            Assert.Equal(HttpStatusCode.OK, (await server.Client.PutConfigAsync("a.yaml", new { content = "a: 1" })).StatusCode);
-            Assert.Equal(HttpStatusCode.OK, (await server.Client.PutConfigAsync("b.yaml", new { content = "b: 1" })).StatusCode);
+            Assert.Equal(HttpStatusCode.Created, (await server.Client.PutConfigAsync("a.yaml", new { content = "a: 1" })).StatusCode);
+            Assert.Equal(HttpStatusCode.Created, (await server.Client.PutConfigAsync("b.yaml", new { content = "b: 1" })).StatusCode);
             Assert.Equal(HttpStatusCode.TooManyRequests, (await server.Client.PutConfigAsync("c.yaml", new { content = "c: 1" })).StatusCode);
             // The second registration's push has reached the watcher's outbox once it is on the wire.
             await watcher.NextAsync(m => m.BodyCase is ServerMessage.BodyOneofCase.ServicePush or ServerMessage.BodyOneofCase.ServiceDelta

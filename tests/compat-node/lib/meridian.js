@@ -5,7 +5,6 @@
 // the returned server carries that user's credentials and a token, which lib/http sends by default.
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
-const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
 const { json, useAdminToken } = require('./http');
@@ -46,24 +45,20 @@ async function startMeridian(extraArgs = []) {
   });
 
   const output = [];
-  const candidates = [];
   let grpc;
   const started = new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`Meridian did not start within ${START_TIMEOUT_MS} ms:\n${output.join('\n')}`)), START_TIMEOUT_MS);
     const onLine = (line) => {
       output.push(line);
-      const listening = /Now listening on: (\S+)/.exec(line);
-      if (listening) {
-        candidates.push(listening[1]);
-      }
       const connections = /Meridian client connections \(gRPC, HTTP\/2\) on (\S+)/.exec(line);
       if (connections) {
         grpc = connections[1];
       }
-      // The server's own start-up lines come last: data folder, client connections, then the HTTP API.
-      if (line.includes('Meridian HTTP API')) {
+      // The server's own start-up lines come last: data folder, client connections, then the HTTP API with its address.
+      const api = /Meridian HTTP API .* on (http:\/\/[^\s;]+)/.exec(line);
+      if (api) {
         clearTimeout(timer);
-        resolve();
+        resolve(api[1]);
       }
     };
     lines(child.stdout, onLine);
@@ -86,16 +81,9 @@ async function startMeridian(extraArgs = []) {
   };
 
   try {
-    await started;
-    // Kestrel lists every listener; the HTTP API is the one that answers HTTP/1.1 (the client-connection port is HTTP/2 only).
-    for (const candidate of candidates) {
-      const url = new URL(candidate);
-      if (await answersHttp1(url)) {
-        const admin = { username: 'admin', password: ADMIN_PASSWORD };
-        return await signedIn({ url: url.origin, host: url.hostname, port: Number(url.port), grpc, admin, stop, output });
-      }
-    }
-    throw new Error(`None of ${candidates.join(', ')} answers HTTP/1.1:\n${output.join('\n')}`);
+    const url = new URL(await started);
+    const admin = { username: 'admin', password: ADMIN_PASSWORD };
+    return await signedIn({ url: url.origin, host: url.hostname, port: Number(url.port), grpc, admin, stop, output });
   } catch (err) {
     await stop();
     throw err;
@@ -151,17 +139,6 @@ async function createUser(server, username, password, grants) {
     throw new Error(`creating user ${username} answered ${user.status}: ${user.body}`);
   }
   return { username, password };
-}
-
-function answersHttp1(url) {
-  return new Promise((resolve) => {
-    const req = http.get(new URL('/health/live', url), (res) => {
-      res.resume();
-      resolve(res.statusCode === 200);
-    });
-    req.setTimeout(5_000, () => req.destroy());
-    req.on('error', () => resolve(false));
-  });
 }
 
 function lines(stream, onLine) {

@@ -2,14 +2,18 @@ using Meridian.Config;
 
 namespace Meridian.Server.Api.Config;
 
-/// <summary>A publish. Absent type, appName, tags or description keep the current value; see <see cref="ConfigDraft"/>.</summary>
+/// <summary>
+/// A publish. Absent type, appName, tags or description keep the current value; <c>expectedMd5</c> and
+/// <c>expectedVersion</c> make it a compare-and-set; see <see cref="ConfigDraft"/>.
+/// </summary>
 public sealed record ConfigPublishRequest(
     string? Content,
     string? Type = null,
     string? AppName = null,
     List<string>? Tags = null,
     string? Description = null,
-    string? ExpectedMd5 = null);
+    string? ExpectedMd5 = null,
+    long? ExpectedVersion = null);
 
 public sealed record ConfigResponse(
     string Namespace, string Group, string DataId, string Content, string Md5, string Type, string AppName, IReadOnlyList<string> Tags,

@@ -30,8 +30,10 @@ internal static class ConfigEndpoints
         // JSON escaping can double the content's size (newlines, quotes, \\u-escaped non-ASCII), hence twice the limit.
         config.MapPut("/", Publish)
             .WithMetadata(new BodySizeLimit(2L * options.MaxContentBytes + EnvelopeBytes))
-            .WithSummary("Creates or updates a config. 'expectedMd5' makes it a compare-and-set: 409 unless it is the current md5 " +
-                         "(\"\" = only if absent). Typed content (json, yaml, properties, xml, toml) is parsed first: 400 names line and column.");
+            .Produces<ConfigResponse>(StatusCodes.Status201Created)
+            .Produces<ConfigResponse>(StatusCodes.Status200OK)
+            .WithSummary("Creates (201) or updates (200) a config. 'expectedMd5' makes it a compare-and-set: 409 unless it is the current md5 " +
+                         "(\"\" = only if absent), 'expectedVersion' one on the version read. Typed content (json, yaml, properties, xml, toml) is parsed first: 400 names line and column.");
 
         config.MapDelete("/", Delete)
             .WithSummary("Deletes a config; the deletion and the deleted content stay in its history.");
@@ -81,7 +83,7 @@ internal static class ConfigEndpoints
         return json ? TypedResults.Ok(ConfigResponse.From(item)) : Results.Bytes(item.Utf8Content, ConfigHttp.ContentType(item.Type));
     }
 
-    private static async Task<ConfigResponse> Publish(string ns, string group, string dataId, ConfigPublishRequest request, HttpContext http,
+    private static async Task<IResult> Publish(string ns, string group, string dataId, ConfigPublishRequest request, HttpContext http,
         ConfigService configCommands, CancellationToken ct)
     {
         var errors = new ValidationErrors();
@@ -90,10 +92,15 @@ internal static class ConfigEndpoints
         var type = ConfigHttp.Type(errors, request.Type);
         errors.ThrowIfAny();
 
-        var draft = new ConfigDraft(request.Content ?? "", type, request.AppName, request.Tags, request.Description, request.ExpectedMd5);
-        var item = await configCommands.PublishAsync(key, draft, ConfigHttp.Author(http), ct);
+        var draft = new ConfigDraft(request.Content ?? "", type, request.AppName, request.Tags, request.Description, request.ExpectedMd5, request.ExpectedVersion);
+        var published = await configCommands.PublishConfigAsync(key, draft, ConfigHttp.Author(http), ct);
+        var item = published.Item;
         http.Response.Headers.ETag = ConfigHttp.ETag(item);
-        return ConfigResponse.From(item);
+        return published.Created
+            ? TypedResults.Created(
+                $"/v1/namespaces/{Uri.EscapeDataString(ns)}/groups/{Uri.EscapeDataString(group)}/configs/{Uri.EscapeDataString(dataId)}",
+                ConfigResponse.From(item))
+            : TypedResults.Ok(ConfigResponse.From(item));
     }
 
     private static async Task<IResult> Delete(string ns, string group, string dataId, HttpContext http, ConfigService configCommands, CancellationToken ct)

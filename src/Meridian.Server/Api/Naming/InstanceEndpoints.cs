@@ -23,9 +23,14 @@ internal static class InstanceEndpoints
         group.MapPost("/", async (string ns, string group, string service, RegisterInstanceRequest request, ClaimsPrincipal user, RegistryCommands commands, CancellationToken ct) =>
             {
                 var key = new ServiceKey(ns, group, service);
-                return await commands.RegisterAsync(key, ToRegistration(request), Caller.Of(user), ct);
+                var registered = await commands.RegisterInstanceAsync(key, ToRegistration(request), owner: null, Caller.Of(user), ct);
+                return registered.Created
+                    ? Results.Created($"/v1/namespaces/{Uri.EscapeDataString(ns)}/groups/{Uri.EscapeDataString(group)}/services/{Uri.EscapeDataString(service)}/instances/{Uri.EscapeDataString(registered.Instance.InstanceId)}", registered.Instance)
+                    : Results.Ok(registered.Instance);
             })
-            .WithSummary("Registers an instance (or refreshes it). Ephemeral instances live by heartbeat; persistent ones are stored and probed.");
+            .Produces<Instance>(StatusCodes.Status201Created)
+            .Produces<Instance>(StatusCodes.Status200OK)
+            .WithSummary("Registers an instance (201) or refreshes it (200). Ephemeral instances live by heartbeat; persistent ones are stored and probed.");
 
         var json = new InstanceListJson(((IEndpointRouteBuilder)api).ServiceProvider.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions);
         group.MapGet("/", (string ns, string group, string service, bool? healthyOnly, string? clusters, ClaimsPrincipal user, RegistryProjection registry) =>
@@ -47,6 +52,14 @@ internal static class InstanceEndpoints
                     !i.Ephemeral ? "probe" : leases.Find(key, i.InstanceId)?.Owner is not null ? "connection" : "heartbeat")).ToList();
             })
             .WithSummary("Says what keeps each instance registered: 'heartbeat', 'connection' (a client connection holds it) or 'probe' (persistent, checked by the server).");
+
+        group.MapGet("/{instanceId}", (string ns, string group, string service, string instanceId, ClaimsPrincipal user, RegistryProjection registry) =>
+            {
+                var key = ServiceEndpoints.Key(ns, group, service);
+                var snapshot = registry.GetService(key, Caller.Of(user)) ?? throw ServiceEndpoints.NotFound(key);
+                return snapshot.Find(instanceId) ?? throw InstanceRules.InstanceNotFound(key, instanceId);
+            })
+            .WithSummary("Reads one instance.");
 
         group.MapPatch("/{instanceId}", async (string ns, string group, string service, string instanceId, UpdateInstanceRequest request, ClaimsPrincipal user, RegistryCommands commands, CancellationToken ct) =>
             {

@@ -52,16 +52,22 @@ internal static class ServiceEndpoints
         service.MapPut("/", async (string ns, string group, string service, ServiceRequest request, ClaimsPrincipal user, RegistryProjection registry, RegistryCommands commands, CancellationToken ct) =>
             {
                 var key = Key(ns, group, service);
-                var current = registry.GetService(key)?.Definition ?? ServiceDefinition.Default;
+                var existing = registry.GetService(key);
+                var current = existing?.Definition ?? ServiceDefinition.Default;
                 var definition = new ServiceDefinition
                 {
                     ProtectThreshold = request.ProtectThreshold ?? current.ProtectThreshold,
                     Metadata = request.Metadata ?? current.Metadata,
                     Clusters = request.Clusters?.ToDictionary(c => c.Key, c => ToCluster(c.Key, c.Value), StringComparer.Ordinal) ?? current.Clusters,
                 };
-                return ServiceResponse.From(await commands.UpsertServiceAsync(key, definition, Caller.Of(user), ct));
+                var saved = ServiceResponse.From(await commands.UpsertServiceAsync(key, definition, Caller.Of(user), ct));
+                return existing is null
+                    ? Results.Created($"/v1/namespaces/{Uri.EscapeDataString(ns)}/groups/{Uri.EscapeDataString(group)}/services/{Uri.EscapeDataString(service)}", saved)
+                    : Results.Ok(saved);
             })
-            .WithSummary("Creates or updates a service's protect threshold, metadata and cluster health checks.");
+            .Produces<ServiceResponse>(StatusCodes.Status201Created)
+            .Produces<ServiceResponse>(StatusCodes.Status200OK)
+            .WithSummary("Creates (201) or updates (200) a service's protect threshold, metadata and cluster health checks.");
 
         service.MapDelete("/", async (string ns, string group, string service, ClaimsPrincipal user, RegistryCommands commands, CancellationToken ct) =>
             {

@@ -1,0 +1,4 @@
+namespace Meridian.Naming;
+
+/// <summary>A registration's result: the instance as stored, and whether it was not registered before.</summary>
+public sealed record InstanceRegistered(Instance Instance, bool Created);
