@@ -4,16 +4,18 @@ set -uo pipefail
 cd "$(dirname "$0")"
 
 # What the tests need from Debian: PostgreSQL's binaries (the storage tests start servers of their own from them, so the
-# packaged cluster service is neither needed nor started), nginx with its stream module (in front of a cluster), and curl
-# (cluster/up.sh waits for the nodes with it), and util-linux's `script` (bsdutils: the CLI tests run it on a terminal).
+# packaged cluster service is neither needed nor started), nginx with its stream module (in front of a cluster), curl
+# (cluster/up.sh waits for the nodes with it), util-linux's `script` (bsdutils: the CLI tests run it on a terminal), and
+# Chromium (the web console's browser tests drive it with Playwright).
 install_test_packages() {
-  local missing=() packages=(postgresql nginx libnginx-mod-stream curl bsdutils) sudo=() created_policy=0 apt_log
+  local missing=() packages=(postgresql nginx libnginx-mod-stream curl bsdutils chromium) sudo=() created_policy=0 apt_log
   compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
   command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
   [ -f /usr/lib/nginx/modules/ngx_stream_module.so ] || missing+=(libnginx-mod-stream)
   command -v curl >/dev/null || missing+=(curl)
   # `script` runs the CLI on a pseudo-terminal, where it draws its progress bars.
   command -v script >/dev/null || missing+=(bsdutils)
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
   [ "${#missing[@]}" -eq 0 ] && return 0
   if [ "$(id -u)" -ne 0 ]; then
     if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
@@ -127,6 +129,32 @@ if [ "$node_rc" -eq 0 ] && [ -n "$server_dll" ]; then
   fi
   cluster/up.sh stop >/dev/null 2>&1
   rm -f "$cluster_out"
+fi
+# The web console's client-side logic (validation display, diffs, the API client): Vitest in src/Meridian.Console.
+console_dir=src/Meridian.Console
+if command -v npm >/dev/null; then
+  console_hash=$(sha256sum "$console_dir/package-lock.json" | awk '{print $1}')
+  console_rc=0
+  if [ ! -d "$console_dir/node_modules" ] || [ "$(cat "$console_dir/node_modules/.lock-sha256" 2>/dev/null)" != "$console_hash" ]; then
+    (cd "$console_dir" && npm ci --no-audit --no-fund) && echo "$console_hash" > "$console_dir/node_modules/.lock-sha256" || console_rc=1
+  fi
+  if [ "$console_rc" -eq 0 ]; then
+    console_log=$(mktemp)
+    (cd "$console_dir" && npx vitest run --reporter=tap-flat) 2>&1 | tee "$console_log"
+    console_rc=${PIPESTATUS[0]}
+    console_passed=$(grep -cE '^ok ' "$console_log")
+    console_failed=$(grep -cE '^not ok ' "$console_log")
+    rm -f "$console_log"
+    node_passed=$(( ${node_passed:-0} + console_passed ))
+    node_failed=$(( ${node_failed:-0} + console_failed ))
+  fi
+  if [ "$console_rc" -ne 0 ]; then
+    [ "$node_rc" -eq 0 ] && node_rc=$console_rc
+    [ "${console_failed:-0}" -eq 0 ] && node_failed=$(( ${node_failed:-0} + 1 ))
+  fi
+else
+  echo "console: npm is needed for the console's unit tests" >&2
+  node_rc=1
 fi
 node_passed=${node_passed:-0}
 node_failed=${node_failed:-0}

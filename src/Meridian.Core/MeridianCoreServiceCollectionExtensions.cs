@@ -103,6 +103,7 @@ public static class MeridianCoreServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<Meridian.Auth.AuthDirectory>());
         services.TryAddSingleton<Meridian.Auth.TokenService>();
         services.TryAddSingleton<Meridian.Auth.Credentials>();
+        services.TryAddSingleton<Meridian.Auth.BrowserSessions>();
         return services;
     }
 }

@@ -149,5 +149,11 @@ internal static class PostgresMigrations
             );
             ALTER TABLE write_probe ALTER COLUMN data SET STORAGE EXTERNAL;
             """),
+        (5, """
+            CREATE TABLE auth_revoked_sessions (
+                id       TEXT PRIMARY KEY,
+                until_at BIGINT NOT NULL
+            );
+            """),
     ];
 }

@@ -22,7 +22,9 @@ internal sealed class RelationalAuthStore(IRelationalEngine engine) : IAuthStore
             row => new AccessKeyRecord(row.GetString(0), row.GetString(1), row.GetString(2), Grants(row.GetString(3)), row.GetString(4),
                 Time(row.GetInt64(5)), OptionalTime(row, 6), OptionalTime(row, 7), OptionalTime(row, 8)),
             cancellationToken);
-        return new AuthState(users, roles, keys);
+        var revoked = await ReadAllAsync(connection, "SELECT id, until_at FROM auth_revoked_sessions",
+            row => new RevokedSession(row.GetString(0), Time(row.GetInt64(1))), cancellationToken);
+        return new AuthState(users, roles, keys, revoked);
     }
 
     public Task SaveUserAsync(UserAccount user, CancellationToken cancellationToken) =>
@@ -86,6 +88,20 @@ internal sealed class RelationalAuthStore(IRelationalEngine engine) : IAuthStore
                 },
                 cancellationToken);
         }
+    }
+
+    public async Task RevokeSessionAsync(RevokedSession session, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await ExecuteAsync("DELETE FROM auth_revoked_sessions WHERE until_at <= @now",
+            p => p.Bind("@now", now.ToUnixTimeMilliseconds()), cancellationToken);
+        await ExecuteAsync(
+            "INSERT INTO auth_revoked_sessions (id, until_at) VALUES (@id, @until) ON CONFLICT (id) DO NOTHING",
+            p =>
+            {
+                p.Bind("@id", session.Id);
+                p.Bind("@until", session.Until.ToUnixTimeMilliseconds());
+            },
+            cancellationToken);
     }
 
     public async Task<byte[]> GetOrAddSecretAsync(string name, byte[] candidate, CancellationToken cancellationToken)

@@ -133,5 +133,11 @@ internal static class SqliteMigrations
                 data BLOB NOT NULL
             );
             """),
+        (6, """
+            CREATE TABLE auth_revoked_sessions (
+                id       TEXT PRIMARY KEY,
+                until_at BIGINT NOT NULL
+            );
+            """),
     ];
 }

@@ -61,8 +61,9 @@ internal static class EndpointCatalog
                 }
 
                 var route = path.Name;
-                var longPoll = route.EndsWith("/listener", StringComparison.Ordinal);
-                var weight = route.StartsWith("/v1/auth/token", StringComparison.Ordinal) || (route == "/v1/auth/users" && operation.Name == "post") ? 0.2 : 1;
+                // Held open on purpose: long-poll listeners, and the change stream (server-sent events), which never ends by itself.
+                var longPoll = route.EndsWith("/listener", StringComparison.Ordinal) || route == "/v1/events";
+                var weight = route.StartsWith("/v1/auth/token", StringComparison.Ordinal) || route.StartsWith("/v1/auth/session", StringComparison.Ordinal) || (route == "/v1/auth/users" && operation.Name == "post") ? 0.2 : 1;
                 yield return new FuzzEndpoint(Native, operation.Name.ToUpperInvariant(), route, parameters, body is null ? BodyKind.None : BodyKind.Json, body, weight, longPoll);
             }
         }

@@ -29,8 +29,12 @@ public sealed record AccessKeyRecord(
     public bool IsActive(DateTimeOffset now) => RevokedAt is null && (ExpiresAt is null || ExpiresAt > now);
 }
 
+/// <summary>A browser session ended before its time (a logout); kept until <see cref="Until"/>, when it would have lapsed anyway.</summary>
+public sealed record RevokedSession(string Id, DateTimeOffset Until);
+
 /// <summary>Everything the store keeps about identities, read at start-up.</summary>
 public sealed record AuthState(
     IReadOnlyList<UserAccount> Users,
     IReadOnlyList<RoleDefinition> Roles,
-    IReadOnlyList<AccessKeyRecord> Keys);
+    IReadOnlyList<AccessKeyRecord> Keys,
+    IReadOnlyList<RevokedSession>? RevokedSessions = null);

@@ -95,6 +95,21 @@ public sealed partial class AuthDirectory(IAuthStore store, TimeProvider time, I
         return caller.ExpiresAt is { } until ? renewed.Until(until) : renewed;
     }
 
+    /// <summary>The stored account of a user, or null; browser sessions compare its password hash with the one they began under.</summary>
+    internal UserAccount? Account(string name) => _state.Users.GetValueOrDefault(name);
+
+    /// <summary>Whether a browser session was logged out (here, or on another node once the directory was read again).</summary>
+    public bool IsSessionRevoked(string id) => _state.RevokedSessions.ContainsKey(id);
+
+    /// <summary>Ends a browser session for every node: stored first, then in force here at once.</summary>
+    public Task RevokeSessionAsync(RevokedSession session, CancellationToken cancellationToken) =>
+        WriteAsync(async state =>
+        {
+            var now = time.GetUtcNow();
+            await store.RevokeSessionAsync(session, now, cancellationToken);
+            return (state.WithRevokedSession(session, now), true);
+        }, cancellationToken);
+
     /// <summary>Checks a password with the slow hash. Callers that see the same password often cache the answer.</summary>
     public Caller? VerifyPassword(string name, string password)
     {
@@ -439,7 +454,7 @@ public sealed partial class AuthDirectory(IAuthStore store, TimeProvider time, I
 
     /// <summary>What the store holds, less the last-use times (which change without changing anyone's access).</summary>
     private static string Fingerprint(AuthState state) =>
-        JsonSerializer.Serialize(new AuthState(state.Users, state.Roles, [.. state.Keys.Select(k => k with { LastUsedAt = null })]));
+        JsonSerializer.Serialize(new AuthState(state.Users, state.Roles, [.. state.Keys.Select(k => k with { LastUsedAt = null })], state.RevokedSessions));
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {

@@ -44,6 +44,12 @@ public sealed class AuthOptions
     /// on one node is refused by the others within this. The PostgreSQL store sets 5 s; null (a single node): never.
     /// </summary>
     public TimeSpan? DirectoryRefreshInterval { get; set; }
+
+    /// <summary>A browser session (the web console's cookie) ends after this long without a request from it.</summary>
+    public TimeSpan SessionIdleTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>A browser session ends this long after its login, however active.</summary>
+    public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(12);
 }
 
 internal sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
@@ -67,6 +73,16 @@ internal sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
         if (options.LoginAttemptsPerMinute is < 1 or > 10_000)
         {
             failures.Add($"Meridian:Auth:LoginAttemptsPerMinute must be between 1 and 10000; got {options.LoginAttemptsPerMinute}.");
+        }
+
+        if (options.SessionIdleTimeout < TimeSpan.FromMinutes(1) || options.SessionIdleTimeout > TimeSpan.FromDays(1))
+        {
+            failures.Add($"Meridian:Auth:SessionIdleTimeout must be between 1 minute and 1 day; got {options.SessionIdleTimeout}.");
+        }
+
+        if (options.SessionLifetime < options.SessionIdleTimeout || options.SessionLifetime > TimeSpan.FromDays(30))
+        {
+            failures.Add($"Meridian:Auth:SessionLifetime must be between SessionIdleTimeout ({options.SessionIdleTimeout}) and 30 days; got {options.SessionLifetime}.");
         }
 
         if (options.AdminPassword is { } password && (password.Length < 8 || password.Length > 256))

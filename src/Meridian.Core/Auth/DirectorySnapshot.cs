@@ -11,6 +11,9 @@ internal sealed record DirectorySnapshot(
     ImmutableDictionary<string, Caller> Callers,
     long Generation = 0)
 {
+    /// <summary>Browser sessions logged out before their time, by id, with when they would have lapsed.</summary>
+    public ImmutableDictionary<string, DateTimeOffset> RevokedSessions { get; init; } = ImmutableDictionary.Create<string, DateTimeOffset>(StringComparer.Ordinal);
+
     /// <summary>
     /// A hash of no real password, checked when a name is unknown so both cases cost the same. Made on first need: a
     /// slow hash has no place in start-up.
@@ -33,6 +36,7 @@ internal sealed record DirectorySnapshot(
             Users = Empty.Users.SetItems(state.Users.Select(u => KeyValuePair.Create(u.Name, u))),
             Roles = Empty.Roles.SetItems(state.Roles.Select(r => KeyValuePair.Create(r.Name, r))),
             KeysById = Empty.KeysById.SetItems(state.Keys.Select(k => KeyValuePair.Create(k.Id, k))),
+            RevokedSessions = Empty.RevokedSessions.SetItems((state.RevokedSessions ?? []).Select(r => KeyValuePair.Create(r.Id, r.Until))),
         };
         return snapshot.Rebuilt();
     }
@@ -46,6 +50,13 @@ internal sealed record DirectorySnapshot(
     public DirectorySnapshot WithoutRole(string name) => (this with { Roles = Roles.Remove(name) }).Rebuilt();
 
     public DirectorySnapshot WithKey(AccessKeyRecord key) => (this with { KeysById = KeysById.SetItem(key.Id, key) }).Rebuilt();
+
+    /// <summary>Revocations stay only as long as the sessions could have lived; they do not change anyone's callers.</summary>
+    public DirectorySnapshot WithRevokedSession(RevokedSession session, DateTimeOffset now) => this with
+    {
+        RevokedSessions = RevokedSessions.RemoveRange(RevokedSessions.Where(r => r.Value <= now).Select(r => r.Key)).SetItem(session.Id, session.Until),
+        Generation = Generation + 1,
+    };
 
     private DirectorySnapshot Rebuilt()
     {

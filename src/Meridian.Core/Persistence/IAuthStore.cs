@@ -19,6 +19,9 @@ public interface IAuthStore
 
     Task TouchKeysAsync(IReadOnlyList<(string Id, DateTimeOffset LastUsed)> uses, CancellationToken cancellationToken);
 
+    /// <summary>Records a logged-out browser session (and forgets revocations that have lapsed), for every node to refuse it.</summary>
+    Task RevokeSessionAsync(RevokedSession session, DateTimeOffset now, CancellationToken cancellationToken);
+
     /// <summary>The install's secret of that name; the first caller's <paramref name="candidate"/> becomes it.</summary>
     Task<byte[]> GetOrAddSecretAsync(string name, byte[] candidate, CancellationToken cancellationToken);
 }

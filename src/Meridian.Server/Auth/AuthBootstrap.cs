@@ -14,6 +14,7 @@ namespace Meridian.Server.Auth;
 internal sealed partial class AuthBootstrap(
     AuthDirectory directory,
     TokenService tokens,
+    BrowserSessions sessions,
     IOptions<AuthOptions> options,
     IOptions<SqliteOptions> storage,
     IConfiguration configuration,
@@ -24,9 +25,11 @@ internal sealed partial class AuthBootstrap(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var configured = options.Value.TokenSigningKey;
-        tokens.UseKey(string.IsNullOrEmpty(configured)
+        var key = string.IsNullOrEmpty(configured)
             ? await directory.Store.GetOrAddSecretAsync(TokenService.SecretName, TokenService.NewKey(), cancellationToken)
-            : Convert.FromBase64String(configured));
+            : Convert.FromBase64String(configured);
+        tokens.UseKey(key);
+        sessions.UseKey(key);
 
         if (options.Value.Mode == AuthMode.Dev)
         {

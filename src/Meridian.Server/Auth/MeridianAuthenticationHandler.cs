@@ -22,6 +22,7 @@ internal sealed class MeridianAuthenticationHandler(
     UrlEncoder encoder,
     Credentials credentials,
     IOptions<AuthOptions> auth,
+    BrowserSessions sessions,
     IProblemDetailsService problems)
     : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, logger, encoder)
 {
@@ -108,7 +109,42 @@ internal sealed class MeridianAuthenticationHandler(
             throw new UnauthenticatedException("The Authorization header must be 'Bearer <token or access key>' or 'Basic <user:password>'.");
         }
 
-        return Request.Path.StartsWithSegments("/nacos") ? await ReadNacosAsync(address) : null;
+        if (Request.Path.StartsWithSegments("/nacos"))
+        {
+            return await ReadNacosAsync(address);
+        }
+
+        return Request.Cookies[BrowserSessions.CookieName] is { Length: > 0 } cookie ? await ReadSessionAsync(cookie, address) : null;
+    }
+
+    /// <summary>
+    /// The web console's session cookie. A write made with it must carry the session's antiforgery token in
+    /// <see cref="BrowserSessions.AntiforgeryHeader"/>: another site can make a browser send the cookie, not the header.
+    /// Each request renews the cookie's idle timeout, except the change stream's, which is open without anyone acting.
+    /// </summary>
+    private async ValueTask<Caller?> ReadSessionAsync(string cookie, string address)
+    {
+        var renew = !Request.Path.StartsWithSegments("/v1/events");
+        var check = await sessions.ValidateAsync(cookie, address, renew);
+        if (check is null)
+        {
+            SessionCookie.Clear(Context);
+            throw new UnauthenticatedException("The console session has ended (logged out, idle too long, or the password changed); log in again (POST /v1/auth/session).");
+        }
+
+        if (!HttpMethods.IsGet(Request.Method) && !HttpMethods.IsHead(Request.Method) && !HttpMethods.IsOptions(Request.Method)
+            && !sessions.IsAntiforgeryValid(check.Session, Request.Headers[BrowserSessions.AntiforgeryHeader]))
+        {
+            throw new UnauthenticatedException($"A write made with the console's session cookie must carry its antiforgery token in the {BrowserSessions.AntiforgeryHeader} header (GET /v1/auth/session gives it).");
+        }
+
+        if (check.Renewed is { } renewed)
+        {
+            SessionCookie.Set(Context, renewed);
+        }
+
+        Context.Items[typeof(BrowserSession)] = check.Session;
+        return check.Caller;
     }
 
     /// <summary>Nacos clients send <c>accessToken</c>, or <c>username</c> and <c>password</c>, in the query or the form.</summary>

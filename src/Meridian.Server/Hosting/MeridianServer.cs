@@ -3,7 +3,9 @@ using Meridian.Server.Api.Auth;
 using Meridian.Server.Api.Cluster;
 using Meridian.Server.Api.Config;
 using Meridian.Server.Api.Naming;
+using Meridian.Server.Api.Events;
 using Meridian.Server.Auth;
+using Meridian.Server.Console;
 using Meridian.Storage.Sqlite;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -52,11 +54,13 @@ public static partial class MeridianServer
         services.AddHealthChecks();
         services.AddMeridianRateLimiting();
         services.AddMeridianTelemetry(builder.Configuration);
+        services.AddMeridianConsole(builder.Configuration);
         builder.AddMeridianConnections(DefaultHttpPort);
 
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        app.UseMeridianBasePath();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
@@ -68,8 +72,8 @@ public static partial class MeridianServer
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
         app.MapOpenApi();
-        // Until the web console is served here, the root leads a browser to the API reference (which asks for a login).
-        app.MapGet("/", () => Results.Redirect("docs")).AllowAnonymous().ExcludeFromDescription();
+        // The web console at the root (its login page is public; everything it shows comes from the API below).
+        app.MapMeridianConsole();
         // Everything the API reference does stays on this server: no hosted client, AI agent, MCP, telemetry or CDN fonts.
         // It needs a login like everything else: its assets come without the anonymous access Scalar gives them.
         app.MapScalarApiReference("/docs", options => options
@@ -95,6 +99,7 @@ public static partial class MeridianServer
         app.MapNacosEndpoints().RequireAuthorization(MeridianAuthorization.Policy);
         app.MapEurekaEndpoints().RequireAuthorization(MeridianAuthorization.Policy);
         api.MapConfigEndpoints();
+        api.MapChangeEventEndpoints();
         app.MapMeridianConnections().RequireAuthorization(MeridianAuthorization.Policy);
         // Nacos 2.x/3.x clients send their token in each request's headers, which the adapter checks.
         app.MapNacosGrpc().AllowAnonymous();

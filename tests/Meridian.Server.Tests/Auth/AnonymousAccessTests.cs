@@ -10,10 +10,14 @@ namespace Meridian.Server.Tests.Auth;
 
 public sealed class AnonymousAccessTests
 {
-    /// <summary>The endpoints that answer without credentials, on purpose: probes and logins. Nothing else.</summary>
+    /// <summary>
+    /// The endpoints that answer without credentials, on purpose: probes, logins and the web console's page (which holds
+    /// no data; everything it shows comes from the API). Nothing else: the console's files and routes answer anonymous
+    /// callers too, but its catch-all (probed here as '/x') asks for credentials on any other path.
+    /// </summary>
     private static readonly HashSet<string> Public = new(StringComparer.Ordinal)
     {
-        "/health/live", "/health/ready", "/v1/auth/token", "/nacos/v1/auth/login", "/nacos/v1/auth/users/login", "/nacos/v3/auth/user/login",
+        "/", "/health/live", "/health/ready", "/v1/auth/token", "POST /v1/auth/session", "/nacos/v1/auth/login", "/nacos/v1/auth/users/login", "/nacos/v3/auth/user/login",
     };
 
     /// <summary>
@@ -63,7 +67,7 @@ public sealed class AnonymousAccessTests
                     continue;
                 }
 
-                var isPublic = Public.Contains(path);
+                var isPublic = Public.Contains(path) || Public.Contains($"{method} {path}");
                 if (isPublic ? status is HttpStatusCode.Unauthorized : status is not HttpStatusCode.Unauthorized)
                 {
                     admitted.Add($"{method} {path} ({endpoint.DisplayName}) -> {(int)status}");
@@ -116,6 +120,8 @@ public sealed class AnonymousAccessTests
     [InlineData("/NACOS/V1/NS/INSTANCE/LIST?serviceName=a")]
     [InlineData("/eureka/apps/")]
     [InlineData("/health/live;/../../v1/namespaces")]
+    [InlineData("//ns/../v1/namespaces")]
+    [InlineData("/ns/%2e%2e/v1/namespaces")]
     public async Task Path_tricks_never_reach_an_endpoint_anonymously(string path)
     {
         await using var server = await TestServer.StartAsync(cancellationToken: Ct);

@@ -37,13 +37,14 @@ public sealed class HostingTests
     }
 
     [Fact]
-    public async Task The_root_leads_a_browser_to_the_API_reference()
+    public async Task The_root_serves_the_web_console_to_a_browser_without_credentials()
     {
         await using var server = await TestServer.StartAsync(cancellationToken: Ct);
         using var anonymous = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = server.BaseAddress };
         using var root = await anonymous.GetAsync("/", Ct);
-        Assert.Equal(HttpStatusCode.Redirect, root.StatusCode);
-        Assert.Equal("docs", root.Headers.Location?.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, root.StatusCode);
+        Assert.Equal("text/html", root.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("<base href=\"/\">", await root.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -61,6 +61,8 @@ internal static class AuthEndpoints
             .AllowAnonymous()
             .WithSummary("Logs in with a username and password; send the token as 'Authorization: Bearer <accessToken>'.");
 
+        auth.MapSessionEndpoints();
+
         auth.MapGet("/me", (ClaimsPrincipal user) =>
             {
                 var caller = Caller.Of(user);

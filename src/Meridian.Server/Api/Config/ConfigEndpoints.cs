@@ -40,6 +40,7 @@ internal static class ConfigEndpoints
 
         config.MapConfigHistoryEndpoints();
         api.MapConfigListenerEndpoints();
+        api.MapConfigCheckEndpoints();
     }
 
     private static ConfigPageResponse Search(string ns, string? dataId, string? group, string? tags, string? contentContains, int? pageNo,

@@ -44,6 +44,15 @@ internal static class InstanceEndpoints
             .Produces<InstanceListResponse>(StatusCodes.Status200OK, "application/json")
             .WithSummary("Lists instances; 'healthyOnly' keeps healthy and enabled ones (subject to the protect threshold), 'clusters' is a comma list.");
 
+        group.MapGet("/liveness", (string ns, string group, string service, ClaimsPrincipal user, RegistryProjection registry, InstanceLeases leases) =>
+            {
+                var key = ServiceEndpoints.Key(ns, group, service);
+                var snapshot = registry.GetService(key, Caller.Of(user)) ?? throw ServiceEndpoints.NotFound(key);
+                return snapshot.Instances.Select(i => new InstanceLivenessResponse(i.InstanceId,
+                    !i.Ephemeral ? "probe" : leases.Find(key, i.InstanceId)?.Owner is not null ? "connection" : "heartbeat")).ToList();
+            })
+            .WithSummary("Says what keeps each instance registered: 'heartbeat', 'connection' (a client connection holds it) or 'probe' (persistent, checked by the server).");
+
         group.MapGet("/{instanceId}", (string ns, string group, string service, string instanceId, ClaimsPrincipal user, RegistryProjection registry) =>
             {
                 var key = ServiceEndpoints.Key(ns, group, service);

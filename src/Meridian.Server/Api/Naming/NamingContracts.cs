@@ -6,7 +6,10 @@ public sealed record NamespaceRequest(string Id, string? Name, string? Descripti
 
 public sealed record NamespaceUpdateRequest(string? Name, string? Description);
 
-public sealed record NamespaceResponse(string Id, string Name, string Description, int ServiceCount);
+public sealed record NamespaceResponse(string Id, string Name, string Description, int ServiceCount, int ConfigCount = 0);
+
+/// <summary>What keeps one instance registered: <c>heartbeat</c> (ephemeral, renewed by its client's calls), <c>connection</c> (ephemeral, held by a client connection) or <c>probe</c> (persistent, checked by the server).</summary>
+public sealed record InstanceLivenessResponse(string InstanceId, string KeptAliveBy);
 
 public sealed record ServiceRequest(
     double? ProtectThreshold,
