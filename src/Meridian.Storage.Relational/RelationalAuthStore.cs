@@ -40,6 +40,19 @@ internal sealed class RelationalAuthStore(IRelationalEngine engine) : IAuthStore
             },
             cancellationToken);
 
+    public async Task<bool> AddFirstUserAsync(UserAccount user, CancellationToken cancellationToken) =>
+        await ExecuteAsync(
+            "INSERT INTO auth_users (name, password_hash, roles, created_at) SELECT @name, @hash, @roles, @created " +
+            "WHERE NOT EXISTS (SELECT 1 FROM auth_users) ON CONFLICT (name) DO NOTHING",
+            p =>
+            {
+                p.Bind("@name", user.Name);
+                p.Bind("@hash", user.PasswordHash);
+                p.Bind("@roles", JsonSerializer.Serialize(user.Roles, StoredJson.Options));
+                p.Bind("@created", user.CreatedAt.ToUnixTimeMilliseconds());
+            },
+            cancellationToken) == 1;
+
     public Task DeleteUserAsync(string name, CancellationToken cancellationToken) =>
         ExecuteAsync("DELETE FROM auth_users WHERE name = @name", p => p.Bind("@name", name), cancellationToken);
 
@@ -121,11 +134,11 @@ internal sealed class RelationalAuthStore(IRelationalEngine engine) : IAuthStore
         return (byte[])(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    private async Task ExecuteAsync(string sql, Action<DbCommand> bind, CancellationToken cancellationToken)
+    private async Task<int> ExecuteAsync(string sql, Action<DbCommand> bind, CancellationToken cancellationToken)
     {
         try
         {
-            await engine.WriteAsync(
+            var changed = await engine.WriteAsync(
                 async (statements, ct) =>
                 {
                     await using var tx = await engine.BeginAsync(statements, soft: false, ct);
@@ -139,6 +152,7 @@ internal sealed class RelationalAuthStore(IRelationalEngine engine) : IAuthStore
                 },
                 cancellationToken);
             await engine.SyncAsync(soft: false);
+            return changed;
         }
         catch (DbException e)
         {

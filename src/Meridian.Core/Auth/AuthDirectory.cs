@@ -152,7 +152,13 @@ public sealed partial class AuthDirectory(IAuthStore store, TimeProvider time, I
             }
 
             var admin = new UserAccount(RoleDefinition.Admin, _hasher.HashPassword(RoleDefinition.Admin, password), [RoleDefinition.Admin], time.GetUtcNow());
-            await store.SaveUserAsync(admin, cancellationToken);
+            if (!await store.AddFirstUserAsync(admin, cancellationToken))
+            {
+                // Another node of the cluster created it first: take theirs, so every node holds the same account.
+                await ReloadIfSharedAsync(cancellationToken);
+                return false;
+            }
+
             _state = _state.WithUser(admin);
             return true;
         }

@@ -9,6 +9,9 @@ public interface IAuthStore
 
     Task SaveUserAsync(UserAccount user, CancellationToken cancellationToken);
 
+    /// <summary>Adds the user only when the store has none yet (nodes starting together bootstrap one admin); false when one exists.</summary>
+    Task<bool> AddFirstUserAsync(UserAccount user, CancellationToken cancellationToken);
+
     Task DeleteUserAsync(string name, CancellationToken cancellationToken);
 
     Task SaveRoleAsync(RoleDefinition role, CancellationToken cancellationToken);
