@@ -93,18 +93,7 @@ internal sealed partial class ConnectionService(
 
     private static async Task<Hello> ReadHelloAsync(IAsyncStreamReader<ClientMessage> requests, TimeSpan timeout, CancellationToken aborted)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-        deadline.CancelAfter(timeout);
-        bool any;
-        try
-        {
-            any = await requests.MoveNext(deadline.Token);
-        }
-        catch (OperationCanceledException) when (!aborted.IsCancellationRequested)
-        {
-            throw new RpcException(new Status(StatusCode.DeadlineExceeded, $"No Hello within {timeout.TotalSeconds:F0} s; send Hello as the first message."));
-        }
-
+        var any = await FirstMessage.ReadAsync(requests, timeout, "Hello", aborted);
         if (!any || requests.Current.BodyCase != ClientMessage.BodyOneofCase.Hello)
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument, "The first message on a connection must be Hello."));

@@ -103,18 +103,7 @@ internal sealed partial class NacosGrpcService(
 
     private static async Task<NacosRequest> ReadSetupAsync(IAsyncStreamReader<Payload> requests, TimeSpan timeout, CancellationToken aborted)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-        deadline.CancelAfter(timeout);
-        bool any;
-        try
-        {
-            any = await requests.MoveNext(deadline.Token);
-        }
-        catch (OperationCanceledException) when (!aborted.IsCancellationRequested)
-        {
-            throw new RpcException(new Status(StatusCode.DeadlineExceeded, $"No ConnectionSetupRequest within {timeout.TotalSeconds:F0} s; send it as the first message on the stream."));
-        }
-
+        var any = await Meridian.Protocols.Native.FirstMessage.ReadAsync(requests, timeout, "ConnectionSetupRequest", aborted);
         var setup = any ? NacosRequest.Parse(requests.Current, out _) : null;
         if (setup is null || setup.Type != "ConnectionSetupRequest")
         {

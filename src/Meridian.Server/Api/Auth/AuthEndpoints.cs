@@ -42,19 +42,7 @@ internal static class AuthEndpoints
 
         auth.MapPost("/token", async (TokenRequest request, HttpContext http, Credentials credentials) =>
             {
-                var errors = new ValidationErrors();
-                if (string.IsNullOrEmpty(request.Username))
-                {
-                    errors.Add("username", "'username' is required.");
-                }
-
-                if (string.IsNullOrEmpty(request.Password))
-                {
-                    errors.Add("password", "'password' is required.");
-                }
-
-                errors.ThrowIfAny();
-                var caller = await credentials.SignInAsync(request.Username!, request.Password!, http.Connection.RemoteIpAddress?.ToString() ?? "");
+                var caller = await PasswordSignIn.SignInAsync(request, http, credentials);
                 var token = credentials.IssueToken(caller);
                 return new TokenResponse(token.AccessToken, "Bearer", (long)token.ExpiresIn.TotalSeconds);
             })

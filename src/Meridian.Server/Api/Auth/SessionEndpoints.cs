@@ -16,19 +16,7 @@ internal static class SessionEndpoints
     {
         auth.MapPost("/session", async (TokenRequest request, HttpContext http, Credentials credentials, BrowserSessions sessions) =>
             {
-                var errors = new ValidationErrors();
-                if (string.IsNullOrEmpty(request.Username))
-                {
-                    errors.Add("username", "'username' is required.");
-                }
-
-                if (string.IsNullOrEmpty(request.Password))
-                {
-                    errors.Add("password", "'password' is required.");
-                }
-
-                errors.ThrowIfAny();
-                var caller = await credentials.SignInAsync(request.Username!, request.Password!, http.Connection.RemoteIpAddress?.ToString() ?? "");
+                var caller = await PasswordSignIn.SignInAsync(request, http, credentials);
                 if (caller.Kind != CallerKind.User)
                 {
                     throw new UnauthenticatedException("Only users log in to the console; access keys are for services.");
