@@ -147,7 +147,8 @@ public static partial class MeridianServer
         LogData(logger, StorageHosting.Describe(app.Services));
         foreach (var address in addresses)
         {
-            LogListening(logger, address, Browsable(address) + "/docs");
+            var browsable = Browsable(address);
+            LogListening(logger, address, browsable + "/", browsable + "/docs");
         }
     }
 
@@ -163,6 +164,6 @@ public static partial class MeridianServer
     [LoggerMessage(Level = LogLevel.Information, Message = "Meridian client connections (gRPC, HTTP/2) on {EndPoint} ({Transport})")]
     private static partial void LogGrpc(ILogger logger, string endPoint, string transport);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Meridian HTTP API (native /v1, health, OpenAPI) on {Address}; API reference at {Docs}")]
-    private static partial void LogListening(ILogger logger, string address, string docs);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Meridian HTTP API (native /v1, health, OpenAPI) on {Address}; web console at {Console}, API reference at {Docs}")]
+    private static partial void LogListening(ILogger logger, string address, string console, string docs);
 }

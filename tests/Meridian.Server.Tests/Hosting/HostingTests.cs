@@ -8,6 +8,27 @@ public sealed class HostingTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
+    public async Task The_start_up_log_links_the_console_and_the_API_reference_at_an_address_a_browser_here_can_open()
+    {
+        var data = TestServer.NewDataDirectory();
+        try
+        {
+            await using var server = Meridian.Testing.ChildProcess.Start("dotnet",
+                [Path.Combine(AppContext.BaseDirectory, "Meridian.Server.dll"), "--urls", "http://0.0.0.0:0", "--Meridian:Grpc:Port=0",
+                    $"--Meridian:Storage:Sqlite:DataDirectory={data}", Meridian.Testing.TestAuth.AdminPasswordArgument]);
+            var line = await server.WaitForAsync(@"on http://0\.0\.0\.0:(\d+); web console at http://localhost:(\d+)/, API reference at http://localhost:(\d+)/docs",
+                TimeSpan.FromSeconds(60), Ct);
+            Assert.Equal(line.Groups[1].Value, line.Groups[2].Value);
+            using var page = new HttpClient();
+            Assert.Equal(HttpStatusCode.OK, (await page.GetAsync($"http://localhost:{line.Groups[2].Value}/", Ct)).StatusCode);
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Liveness_and_readiness_answer()
     {
         await using var server = await TestServer.StartAsync(cancellationToken: Ct);
