@@ -9,7 +9,7 @@ public sealed class DurabilityTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task Persistent_instance_acknowledged_with_200_survives_SIGKILL()
+    public async Task Persistent_instance_acknowledged_as_created_survives_SIGKILL()
     {
         var data = TestServer.NewDataDirectory();
         try
@@ -18,7 +18,7 @@ public sealed class DurabilityTests
             {
                 var response = await first.Client.PostAsJsonAsync(
                     Paths.Instances("orders"), new { ip = "10.1.2.3", port = 9000, ephemeral = false, weight = 3 }, Ct);
-                Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+                Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
                 await first.KillAsync();
             }
 
@@ -77,7 +77,7 @@ public sealed class DurabilityTests
                         try
                         {
                             var response = await client.PutAsJsonAsync($"/v1/namespaces/public/groups/DEFAULT_GROUP/configs/{dataId}", new { content }, Ct);
-                            if (response.StatusCode == System.Net.HttpStatusCode.OK)
+                            if (response.StatusCode == System.Net.HttpStatusCode.Created)
                             {
                                 var body = await response.Content.ReadFromJsonAsync<Api.Config.ConfigWire.ConfigDto>(Ct);
                                 acknowledged[dataId] = (content, body!.Version);
