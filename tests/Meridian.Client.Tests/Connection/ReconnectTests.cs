@@ -39,6 +39,8 @@ public sealed class ReconnectTests
         Assert.False(connection.IsConnected);
 
         await using var restarted = await ServerHost.StartAsync(data, http, grpc);
+        // From when it answers: its readiness probe says so (and the probe, not the client, pays for the first request's start-up).
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await restarted.Http.GetAsync("/health/ready", Ct)).StatusCode);
         var answering = Stopwatch.StartNew();
         await connection.WaitForConnectionAsync(Ct);
         var reconnected = answering.Elapsed;
