@@ -29,6 +29,9 @@ internal sealed class Settings
 
     public bool Runs(string group) => Only.Count == 0 || Only.Contains(group);
 
+    /// <summary>A group the quick run (CI's, bounded in time) leaves out unless <c>--only</c> names it.</summary>
+    public bool RunsBeyondQuick(string group) => Only.Contains(group) || (Only.Count == 0 && !Quick);
+
     /// <summary>In-flight requests: one HTTP/1.1 connection each for Meridian, the same number of gRPC calls for etcd.</summary>
     public int Concurrency { get; init; } = 64;
 
