@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Meridian.Contracts.V1;
 using Meridian.Server.Tests.Infrastructure;
 
 namespace Meridian.Server.Tests.Protocols.Nacos;
@@ -248,20 +249,17 @@ public sealed class NacosGrpcTests
         }, Ct);
         Assert.Equal(200, body.GetProperty("resultCode").GetInt32());
         Assert.Equal(new[] { 7000, 7001 }, await PortsAsync(server, "dropped"));
+        // A native subscriber is told the moment the ephemeral instance goes.
+        await using var watcher = await RawConnection.OpenAsync(server, "watcher", Ct);
+        Assert.True((await watcher.RequestAsync(new ClientMessage { SubscribeService = new SubscribeService { Service = new ServiceRef { Service = "dropped" } } }, Ct)).Ok);
+        await watcher.NextAsync(m => m.BodyCase == ServerMessage.BodyOneofCase.ServicePush && m.ServicePush.Instances.Count == 2, Ct);
 
         await client.DisposeAsync();
         var dropped = DateTime.UtcNow;
         Assert.Equal(new[] { 7000, 7001 }, await PortsAsync(server, "dropped"));
-        var deadline = dropped.AddSeconds(6);
-        int[] ports;
-        do
-        {
-            await Task.Delay(50, Ct);
-            ports = await PortsAsync(server, "dropped");
-        }
-        while (ports.Length == 2 && DateTime.UtcNow < deadline);
+        await watcher.NextAsync(m => m.BodyCase == ServerMessage.BodyOneofCase.ServicePush && m.ServicePush.Instances.Count == 1, Ct);
 
-        Assert.Equal(new[] { 7001 }, ports);
+        Assert.Equal(new[] { 7001 }, await PortsAsync(server, "dropped"));
         Assert.True(DateTime.UtcNow - dropped >= TimeSpan.FromSeconds(0.9), "released before the grace period");
     }
 
