@@ -34,6 +34,9 @@ MERIDIAN_SERVER_DLL="$SERVER_DLL" MERIDIAN_ADMIN_PASSWORD="$ADMIN_PASSWORD" MERI
   cluster/up.sh --detach | grep -E "^cluster:|HTTP|gRPC" || true
 CLUSTER_DIR="$(cat "${TMPDIR:-/tmp}/meridian-cluster-$(id -u).dir")"
 NODE1_PID="$(cat "$CLUSTER_DIR/pids/node1")"
+# The other nodes, nginx and PostgreSQL (its postmaster: the conditions count its backends with it) are part of the run.
+RUN_PIDS="$(cat "$CLUSTER_DIR/pids/node2" "$CLUSTER_DIR/pids/node3" "$CLUSTER_DIR/pids/nginx" 2>/dev/null | paste -sd, -)"
+[ -f "$CLUSTER_DIR/pg/data/postmaster.pid" ] && RUN_PIDS="$RUN_PIDS,$(head -n 1 "$CLUSTER_DIR/pg/data/postmaster.pid")"
 
 start_etcd "$WORK/etcd" "$ETCD_PORT" "$ETCD_PEER" "$WORK/etcd.log"
 for _ in $(seq 1 100); do
@@ -45,4 +48,4 @@ done
 MERIDIAN_ADMIN_PASSWORD="$ADMIN_PASSWORD" dotnet "$LOADTEST_DLL" \
   --meridian "http://127.0.0.1:$FRONT_HTTP" --meridian-grpc "http://127.0.0.1:$FRONT_GRPC" --meridian-pid "$NODE1_PID" \
   --meridian-nodes "http://127.0.0.1:18848,http://127.0.0.1:18858,http://127.0.0.1:18868" \
-  --etcd "http://127.0.0.1:$ETCD_PORT" --etcd-pid "$ETCD_PID" --only publish,fanout --fanouts 1000 --out "$OUT" "$@"
+  --etcd "http://127.0.0.1:$ETCD_PORT" --etcd-pid "$ETCD_PID" --run-pids "$RUN_PIDS" --only publish,fanout --fanouts 1000 --out "$OUT" "$@"

@@ -19,8 +19,11 @@ internal static class Report
         new("≤ 1 KiB server memory per ephemeral instance", r => AtMost(r, 1024, "B", "instance-memory")),
         new("Every row at least as good as etcd", r =>
         {
-            var behind = r.Values.Where(x => x.Advantage < 1).Select(x => x.Id).ToList();
-            return (behind.Count == 0, behind.Count == 0 ? "all rows" : "behind on: " + string.Join(", ", behind));
+            var behind = r.Values.Where(x => x.Reliable && x.Advantage < 1).Select(x => x.Id).ToList();
+            var unreliable = r.Values.Where(x => !x.Reliable).Select(x => x.Id).ToList();
+            var measured = (behind.Count == 0 ? "all reliable rows" : "behind on: " + string.Join(", ", behind)) +
+                           (unreliable.Count == 0 ? "" : "; unreliable: " + string.Join(", ", unreliable));
+            return (behind.Count > 0 ? false : unreliable.Count > 0 ? null : true, measured);
         }),
     ];
 
@@ -49,7 +52,7 @@ internal static class Report
     }
 
     public static string ConsoleLine(Row r) => Invariant(
-        $"{r.Scenario,-62} Meridian {Value(r.Meridian),12} etcd {Value(r.Etcd),12} {r.Unit,-30} M/E {r.Ratio,6:0.00}  M p50/p99/p999 {r.MeridianLatency} | etcd {r.EtcdLatency} | CPU µs/op {Cpu(r.MeridianCpu)} / {Cpu(r.EtcdCpu)}");
+        $"{r.Scenario,-62} Meridian {Value(r.Meridian),12} etcd {Value(r.Etcd),12} {r.Unit,-30} M/E {r.Ratio,6:0.00}  M p50/p99/p999 {r.MeridianLatency} | etcd {r.EtcdLatency} | CPU µs/op {Cpu(r.MeridianCpu)} / {Cpu(r.EtcdCpu)} | {r.Conditions?.Describe()}{(r.Reliable ? "" : " UNRELIABLE")}");
 
     /// <summary>The 1-, 5- and 15-minute load averages: how much else was running while the suite ran.</summary>
     public static string LoadAverage() =>
@@ -71,13 +74,15 @@ internal static class Report
                       "process's own user+system CPU time (from /proc) during the run divided by the operations done: it is what " +
                       "the machine's other load disturbs least.");
         sb.AppendLine();
-        sb.AppendLine("| Scenario | Metric | Meridian | etcd | Meridian / etcd | Meridian ahead | Meridian p50 / p99 / p999 ms | etcd p50 / p99 / p999 ms | Server CPU µs/op Meridian / etcd | Notes |");
-        sb.AppendLine("|---|---|--:|--:|--:|:-:|--:|--:|--:|---|");
+        sb.AppendLine(Invariant($"A row whose 1-minute load average passed {RunConditions.MaxLoad} at its start or end, or during which processes other than the two servers and the load test used more than {RunConditions.MaxOtherCores} of a core, says **unreliable** instead of a verdict: read its server CPU µs/op, not its rate."));
+        sb.AppendLine();
+        sb.AppendLine("| Scenario | Metric | Meridian | etcd | Meridian / etcd | Meridian ahead | Meridian p50 / p99 / p999 ms | etcd p50 / p99 / p999 ms | Server CPU µs/op Meridian / etcd | Conditions | Notes |");
+        sb.AppendLine("|---|---|--:|--:|--:|:-:|--:|--:|--:|---|---|");
         foreach (var r in rows)
         {
             sb.AppendLine(Invariant(
-                $"| {r.Scenario} | {r.Unit} | {Value(r.Meridian)} | {Value(r.Etcd)} | {r.Ratio:0.00} | {(r.Advantage >= 1 ? "yes" : "**no**")} | ") + Invariant(
-                $"{r.MeridianLatency?.ToString() ?? "—"} | {r.EtcdLatency?.ToString() ?? "—"} | {Cpu(r.MeridianCpu)} / {Cpu(r.EtcdCpu)} | {r.Note} |"));
+                $"| {r.Scenario} | {r.Unit} | {Value(r.Meridian)} | {Value(r.Etcd)} | {r.Ratio:0.00} | {Verdict(r)} | ") + Invariant(
+                $"{r.MeridianLatency?.ToString() ?? "—"} | {r.EtcdLatency?.ToString() ?? "—"} | {Cpu(r.MeridianCpu)} / {Cpu(r.EtcdCpu)} | {r.Conditions?.Describe() ?? "—"} | {r.Note} |"));
         }
 
         sb.AppendLine();
@@ -94,6 +99,8 @@ internal static class Report
 
         return sb.ToString();
     }
+
+    private static string Verdict(Row r) => !r.Reliable ? "unreliable" : r.Advantage >= 1 ? "yes" : "**no**";
 
     private static string Value(double v) => double.IsNaN(v) ? "—" : v >= 100 ? v.ToString("N0", CultureInfo.InvariantCulture) : v.ToString("0.0", CultureInfo.InvariantCulture);
 

@@ -21,6 +21,12 @@ internal sealed record Row(
 
     public double Advantage => HigherIsBetter ? Meridian / Etcd : Etcd / Meridian;
 
+    /// <summary>What else the machine did while the row ran; null for a row not measured by the suite itself.</summary>
+    public RunConditions? Conditions { get; init; }
+
+    /// <summary>False when the machine was too busy with other work for the row to be read as a result.</summary>
+    public bool Reliable => Conditions?.Reliable ?? true;
+
     public static Row Throughput(string id, string scenario, Measurement meridian, Measurement etcd, string note) =>
         new(id, scenario, "ops/s", true, meridian.OpsPerSecond, etcd.OpsPerSecond, meridian.Latency, etcd.Latency,
             Join(note, Failures("Meridian", meridian), Failures("etcd", etcd), Counts(meridian, etcd)),

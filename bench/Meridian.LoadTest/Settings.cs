@@ -19,6 +19,15 @@ internal sealed class Settings
     /// <summary>That administrator's password: from <c>MERIDIAN_ADMIN_PASSWORD</c>, the variable the server's first start reads too.</summary>
     public string? MeridianPassword { get; init; }
 
+    /// <summary>
+    /// Processes besides the two servers and the load test that belong to the run (<c>--run-pids PID,PID</c>: a cluster's
+    /// other nodes, its database and its proxy): their CPU is not counted as other work in a row's conditions.
+    /// </summary>
+    public IReadOnlyList<int> RunPids { get; init; } = [];
+
+    /// <summary>Every process of the run whose CPU a row's conditions do not count as other work.</summary>
+    public int[] OwnPids => [MeridianPid, EtcdPid, .. RunPids];
+
     public required Uri Etcd { get; init; }
     public int EtcdPid { get; init; }
     public bool Quick { get; init; }
@@ -46,7 +55,7 @@ internal sealed class Settings
 
     /// <summary>How many instances go into the one service of the service-size row; its rates are timed per 10k.</summary>
     public int OneServiceRegistration => Quick ? 20_000 : 100_000;
-    public int Configs => Quick ? 1_000 : 10_000;
+    public int Configs => Quick ? 1_000 : 30_000;
     /// <summary>The subscriber counts of the fan-out rows (<c>--fanouts 1000,10000</c>); 1k in a quick run, 1k and 10k otherwise.</summary>
     public int[] FanOuts => FanOutCounts ?? (Quick ? [1_000] : [1_000, 10_000]);
 
@@ -86,6 +95,9 @@ internal sealed class Settings
             MeridianPid = int.Parse(Need("meridian-pid"), System.Globalization.CultureInfo.InvariantCulture),
             MeridianUser = map.TryGetValue("meridian-user", out var user) ? user : "admin",
             MeridianPassword = Environment.GetEnvironmentVariable(PasswordVariable),
+            RunPids = map.TryGetValue("run-pids", out var pids)
+                ? [.. pids.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(p => int.Parse(p, System.Globalization.CultureInfo.InvariantCulture))]
+                : [],
             Etcd = new Uri(Need("etcd")),
             EtcdPid = int.Parse(Need("etcd-pid"), System.Globalization.CultureInfo.InvariantCulture),
             Quick = quick,
@@ -99,5 +111,5 @@ internal sealed class Settings
 
     private const string Usage =
         "Usage: MERIDIAN_ADMIN_PASSWORD=... Meridian.LoadTest --meridian http://127.0.0.1:P --meridian-grpc http://127.0.0.1:G --meridian-pid PID [--meridian-user admin] " +
-        "--etcd http://127.0.0.1:E --etcd-pid PID [--out DIR] [--concurrency N] [--only register,heartbeat,large,one-service,grpc,nacos,list,get,publish,fanout] [--quick]";
+        "--etcd http://127.0.0.1:E --etcd-pid PID [--out DIR] [--concurrency N] [--run-pids PID,PID] [--only register,heartbeat,large,one-service,grpc,nacos,list,get,publish,fanout] [--quick]";
 }

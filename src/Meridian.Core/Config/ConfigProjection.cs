@@ -14,6 +14,9 @@ public sealed class ConfigProjection : IChangeProjection
 {
     private readonly ConcurrentDictionary<ConfigKey, ConfigEntry> _entries = new();
     private readonly ConcurrentDictionary<string, StrongBox<int>> _liveByNamespace = new(StringComparer.Ordinal);
+
+    /// <summary>One string per namespace and group name, shared by every config's key (the names repeat; data ids do not).</summary>
+    private readonly ConcurrentDictionary<string, string> _names = new(StringComparer.Ordinal);
     private int _live;
 
     /// <summary>Every publish, rollback and delete, after it is durable and applied.</summary>
@@ -39,6 +42,11 @@ public sealed class ConfigProjection : IChangeProjection
     public long LastVersionOf(ConfigKey key) => _entries.TryGetValue(key, out var entry) ? entry.LastVersion : 0;
 
     public bool HasConfigs(string ns) => CountIn(ns) > 0;
+
+    /// <summary>An equal key whose namespace and group are the strings the projection already holds for them.</summary>
+    public ConfigKey Canonical(ConfigKey key) => new(Shared(key.Namespace), Shared(key.Group), key.DataId);
+
+    private string Shared(string name) => _names.TryGetValue(name, out var shared) ? shared : _names.GetOrAdd(name, name);
 
     /// <summary>How many configs there are in all namespaces; kept by <see cref="Apply"/>.</summary>
     public int Count => Volatile.Read(ref _live);
@@ -67,7 +75,7 @@ public sealed class ConfigProjection : IChangeProjection
                 (dataId is null || dataId.IsMatch(key.DataId)) &&
                 (group is null || group.IsMatch(key.Group)) &&
                 (query.Tags is not { Count: > 0 } tags || tags.All(t => item.Tags.Contains(t, StringComparer.Ordinal))) &&
-                (string.IsNullOrEmpty(query.ContentContains) || item.Content.Contains(query.ContentContains, StringComparison.OrdinalIgnoreCase)))
+                (string.IsNullOrEmpty(query.ContentContains) || item.ContentContains(query.ContentContains)))
             {
                 matches.Add(item);
             }
@@ -97,16 +105,24 @@ public sealed class ConfigProjection : IChangeProjection
         {
             case ConfigSaved saved:
             {
-                var entry = _entries.GetOrAdd(saved.Item.Key, static _ => new ConfigEntry());
-                if (entry.Current is null)
+                // Commands make their items with canonical keys already; changes read from the store do not.
+                var item = saved.Item;
+                var key = Canonical(item.Key);
+                if (!ReferenceEquals(key.Namespace, item.Key.Namespace) || !ReferenceEquals(key.Group, item.Key.Group))
                 {
-                    Recount(saved.Item.Key.Namespace, +1);
+                    item = item.WithKey(key);
                 }
 
-                entry.Current = saved.Item;
-                entry.LastVersion = Math.Max(entry.LastVersion, saved.Item.Version);
+                var entry = _entries.GetOrAdd(key, static _ => new ConfigEntry());
+                if (entry.Current is null)
+                {
+                    Recount(key.Namespace, +1);
+                }
+
+                entry.Current = item;
+                entry.LastVersion = Math.Max(entry.LastVersion, item.Version);
                 entry.Revision = saved.Revision;
-                Changes.Publish(new ConfigChange(ConfigChangeKind.Published, saved.Item));
+                Changes.Publish(new ConfigChange(ConfigChangeKind.Published, item));
                 break;
             }
 

@@ -1,3 +1,4 @@
+using System.Text;
 using Meridian.Auth;
 using Meridian.Changes;
 using Meridian.Limits;
@@ -95,6 +96,7 @@ public sealed partial class ConfigService(
         ArgumentNullException.ThrowIfNull(draft);
         ArgumentNullException.ThrowIfNull(caller);
         caller.Demand(key, AccessActions.Write);
+        key = configs.Canonical(key);
         using var activity = metrics.Activities.StartActivity("meridian.publish");
         activity?.SetTag("meridian.config", key.ToString());
         var errors = new ValidationErrors();
@@ -121,14 +123,15 @@ public sealed partial class ConfigService(
             var appName = draft.AppName ?? current?.AppName ?? "";
             var tags = draft.Tags ?? current?.Tags ?? [];
             var description = draft.Description ?? current?.Description ?? "";
-            if (current is not null && current.SameAs(draft.Content, type, appName, tags, description))
+            var utf8 = Encoding.UTF8.GetBytes(draft.Content);
+            if (current is not null && current.SameAs(utf8, type, appName, tags, description))
             {
                 return new ConfigPublished(current, Created: false);
             }
 
             var now = time.GetUtcNow();
             var version = configs.LastVersionOf(key) + 1;
-            var item = ConfigItem.Create(key, draft.Content, type, appName, tags, description, current?.CreatedAt ?? now, now, version);
+            var item = ConfigItem.Create(key, utf8, type, appName, tags, description, current?.CreatedAt ?? now, now, version);
             var entry = new ConfigHistoryEntry(key, version, operation, item.Md5, type, caller.Name, caller.SourceAddress, now);
             var committed = (ConfigSaved)await log.AppendAsync(
                 new ChangeRequest(

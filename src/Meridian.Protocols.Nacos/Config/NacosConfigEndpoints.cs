@@ -164,7 +164,7 @@ internal static class NacosConfigEndpoints
                 w.WriteString("id", item.Version.ToString(CultureInfo.InvariantCulture));
                 w.WriteString("dataId", item.Key.DataId);
                 w.WriteString("group", item.Key.Group);
-                w.WriteString("content", item.Content);
+                w.WriteString("content", item.Utf8Content.Span);
                 w.WriteString("md5", item.Md5);
                 w.WriteString("tenant", Tenant(item.Key.Namespace));
                 w.WriteString("appName", item.AppName);
@@ -183,7 +183,7 @@ internal static class NacosConfigEndpoints
         w.WriteString("id", item.Version.ToString(CultureInfo.InvariantCulture));
         w.WriteString("dataId", item.Key.DataId);
         w.WriteString("group", item.Key.Group);
-        w.WriteString("content", item.Content);
+        w.WriteString("content", item.Utf8Content.Span);
         w.WriteString("md5", item.Md5);
         w.WriteString("tenant", Tenant(item.Key.Namespace));
         w.WriteString("appName", item.AppName);

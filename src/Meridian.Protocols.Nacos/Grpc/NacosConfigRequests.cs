@@ -35,7 +35,7 @@ internal sealed class NacosConfigRequests(ConfigProjection configs, ConfigServic
 
         return NacosPayloads.Ok("ConfigQueryResponse", request.RequestId, w =>
         {
-            w.WriteString("content", item.Content);
+            w.WriteString("content", item.Utf8Content.Span);
             w.WriteString("md5", item.Md5);
             w.WriteString("contentType", ConfigTypes.Name(item.Type));
             w.WriteString("encryptedDataKey", "");
