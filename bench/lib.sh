@@ -19,8 +19,8 @@ bench_prepare() {
 
 # Raises the open-file limit and builds the server and the load test (no etcd); sets SERVER_DLL and LOADTEST_DLL.
 bench_build() {
-  # Ten thousand held long-polls need as many sockets on each side.
-  ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+  # Ten thousand held long-polls, and the 50,000 held client connections, need as many sockets on each side.
+  ulimit -n 200000 2>/dev/null || ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
   echo "Building Release into $ARTIFACTS..."
   dotnet build src/Meridian.Server/Meridian.Server.csproj -c Release --artifacts-path "$ARTIFACTS" -v quiet -nologo | grep -E "error|Warn" || true

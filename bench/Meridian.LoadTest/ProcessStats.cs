@@ -33,6 +33,13 @@ internal static class ProcessStats
         throw new InvalidOperationException($"/proc/{pid}/status has no {name} line.");
     }
 
+    /// <summary>This process's open-file limit (soft), which the processes the scripts start share.</summary>
+    public static int OpenFileLimit()
+    {
+        var line = File.ReadLines("/proc/self/limits").FirstOrDefault(l => l.StartsWith("Max open files", StringComparison.Ordinal));
+        return line is null ? 1024 : int.Parse(line["Max open files".Length..].Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries)[0], CultureInfo.InvariantCulture);
+    }
+
     /// <summary>User plus system CPU seconds the process has used so far.</summary>
     public static double CpuSeconds(int pid)
     {

@@ -36,6 +36,8 @@ var rows = new List<Row>();
 var d = settings.Duration;
 const int ConfigBytes = 512;
 
+RunConditions? heldConditions = null;
+
 // Each row's conditions run from the end of the row before it (its warm-up included) to its own end.
 var mark = RunConditions.Mark.Take(settings.OwnPids);
 
@@ -186,8 +188,29 @@ if (settings.Runs("fanout"))
     }
 }
 
+HeldConnectionsResult? held = null;
+if (settings.RunsBeyondQuick("connections"))
+{
+    // Meridian alone: what holding this many client connections costs, and one change to all of them.
+    var heldMark = RunConditions.Mark.Take(settings.OwnPids);
+    // Each connection is a descriptor in the server and one in this process; both run under this limit.
+    var count = Math.Min(settings.HeldConnections, ProcessStats.OpenFileLimit() - 2_000);
+    if (count < settings.HeldConnections)
+    {
+        Console.WriteLine($"The open-file limit ({ProcessStats.OpenFileLimit():N0}, which the scripts could not raise) holds the row to {count:N0} of the {settings.HeldConnections:N0} connections asked for.");
+    }
+
+    held = await new HeldConnections(settings, meridian.Key).RunAsync(count, settings.FanOutTrials, meridian.Api, ct) with
+    {
+        Requested = settings.HeldConnections,
+        FileLimit = ProcessStats.OpenFileLimit(),
+    };
+    heldConditions = heldMark.End(settings.OwnPids);
+    Console.WriteLine(Report.HeldLine(held, heldConditions));
+}
+
 Directory.CreateDirectory(settings.OutputDirectory);
-var markdown = Report.Markdown(rows, settings, loadAtStart);
+var markdown = Report.Markdown(rows, settings, loadAtStart, held, heldConditions);
 var md = Path.Combine(settings.OutputDirectory, "latest.md");
 await File.WriteAllTextAsync(md, markdown, ct);
 var png = Path.Combine(settings.OutputDirectory, "latest.png");

@@ -58,7 +58,30 @@ internal static class Report
     public static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(" / ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
-    public static string Markdown(IReadOnlyList<Row> rows, Settings settings, string loadAtStart)
+    public static string HeldLine(HeldConnectionsResult h, RunConditions conditions) => Invariant(
+        $"Held {h.Connections:N0} connections over {h.SourceAddresses} source addresses in {h.SetupSeconds:0.0} s: {h.BytesPerConnection:N0} B each, idle CPU {h.IdleCores:0.00} cores at {h.PingsPerSecond:N0} pings/s, one change to all: last p50 {h.FanOut.Last.P50:0.0} ms / p99 {h.FanOut.Last.P99:0.0} ms | {conditions.Describe()}");
+
+    private static void AppendHeld(StringBuilder sb, HeldConnectionsResult h, RunConditions? conditions)
+    {
+        sb.AppendLine();
+        sb.AppendLine(Invariant($"## {h.Connections:N0} held client connections (Meridian alone)"));
+        sb.AppendLine();
+        sb.AppendLine(Invariant(
+            $"Each connection is an HTTP/2 connection of its own to the client port, subscribed to one service and pinging at the .NET client's default interval (1 s); they come from {h.SourceAddresses} loopback source addresses (127.0.0.2, …), opened 256 at a time. Conditions: {conditions?.Describe() ?? "—"}{(conditions is { Reliable: false } ? " (**unreliable**)" : "")}."));
+        sb.AppendLine();
+        sb.AppendLine("| Figure | Value |");
+        sb.AppendLine("|---|--:|");
+        sb.AppendLine(Invariant($"| Connections held | {h.Connections:N0}{(h.Requested > h.Connections ? $" of {h.Requested:N0} asked for: the open-file limit here is {h.FileLimit:N0} per process (hard), and the server needs one descriptor per connection" : "")} |"));
+        sb.AppendLine(Invariant($"| Time to open and subscribe all | {h.SetupSeconds:0.0} s |"));
+        sb.AppendLine(Invariant($"| Server memory per connection (VmRSS delta) | {h.BytesPerConnection:N0} B |"));
+        sb.AppendLine(Invariant($"| Server CPU at idle (pings only) | {h.IdleCores:0.00} cores ({h.PingsPerSecond:N0} pings/s, {h.IdleCores * 1e6 / Math.Max(1, h.PingsPerSecond):0.0} µs each) |"));
+        sb.AppendLine(Invariant($"| One instance change to all: last one p50 / p99 | {h.FanOut.Last.P50:0.0} / {h.FanOut.Last.P99:0.0} ms over {h.FanOut.Changes} changes |"));
+        sb.AppendLine(Invariant($"| Each connection's delay p50 / p99 | {h.FanOut.Each.P50:0.0} / {h.FanOut.Each.P99:0.0} ms |"));
+        sb.AppendLine(Invariant($"| Server CPU per delivery | {h.FanOut.ServerCpuMicrosPerDelivery:0.0} µs |"));
+    }
+
+    public static string Markdown(IReadOnlyList<Row> rows, Settings settings, string loadAtStart, HeldConnectionsResult? held = null,
+        RunConditions? heldConditions = null)
     {
         var sb = new StringBuilder();
         sb.AppendLine(Invariant($"# Meridian vs etcd, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC ({(settings.Quick ? "quick" : "full")} run)"));
@@ -95,6 +118,11 @@ internal static class Report
         {
             var (met, measured) = t.Check(byId);
             sb.AppendLine($"| {t.Text} | {(met is null ? "—" : met.Value ? "yes" : "**no**")} | {measured} |");
+        }
+
+        if (held is not null)
+        {
+            AppendHeld(sb, held, heldConditions);
         }
 
         return sb.ToString();

@@ -60,6 +60,9 @@ internal sealed class Settings
     public int[] FanOuts => FanOutCounts ?? (Quick ? [1_000] : [1_000, 10_000]);
 
     public int[]? FanOutCounts { get; init; }
+
+    /// <summary>How many client connections the held-connections row opens (<c>--connections N</c>).</summary>
+    public int HeldConnections { get; init; } = 50_000;
     public int FanOutTrials => Quick ? 3 : 7;
     public TimeSpan RegistrationTimeLimit => Quick ? TimeSpan.FromSeconds(15) : TimeSpan.FromSeconds(90);
 
@@ -90,6 +93,7 @@ internal sealed class Settings
             FanOutCounts = map.TryGetValue("fanouts", out var fanouts)
                 ? [.. fanouts.Split(',').Select(f => int.Parse(f, System.Globalization.CultureInfo.InvariantCulture))]
                 : null,
+            HeldConnections = map.TryGetValue("connections", out var held) ? int.Parse(held, System.Globalization.CultureInfo.InvariantCulture) : 50_000,
             MeridianNodes = map.TryGetValue("meridian-nodes", out var nodes) ? [.. nodes.Split(',').Select(n => new Uri(n))] : [],
             MeridianGrpc = new Uri(Need("meridian-grpc")),
             MeridianPid = int.Parse(Need("meridian-pid"), System.Globalization.CultureInfo.InvariantCulture),
@@ -111,5 +115,5 @@ internal sealed class Settings
 
     private const string Usage =
         "Usage: MERIDIAN_ADMIN_PASSWORD=... Meridian.LoadTest --meridian http://127.0.0.1:P --meridian-grpc http://127.0.0.1:G --meridian-pid PID [--meridian-user admin] " +
-        "--etcd http://127.0.0.1:E --etcd-pid PID [--out DIR] [--concurrency N] [--run-pids PID,PID] [--only register,heartbeat,large,one-service,grpc,nacos,list,get,publish,fanout] [--quick]";
+        "--etcd http://127.0.0.1:E --etcd-pid PID [--out DIR] [--concurrency N] [--run-pids PID,PID] [--connections N] [--only register,heartbeat,large,one-service,grpc,nacos,list,get,publish,fanout,connections] [--quick]";
 }
