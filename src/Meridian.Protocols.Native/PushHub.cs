@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Collections.Immutable;
 using System.Threading.Channels;
 using Meridian.Changes;
 using Meridian.Config;
@@ -104,7 +103,7 @@ internal sealed partial class PushHub : BackgroundService
     public long Subscriptions => Volatile.Read(ref _subscriptions);
 
     /// <summary>How many connections listen to a topic; for tests and diagnostics.</summary>
-    public int SubscriberCount(PushTopic topic) => Find(topic)?.Connections.Length ?? 0;
+    public int SubscriberCount(PushTopic topic) => Find(topic)?.Count ?? 0;
 
     public override void Dispose()
     {
@@ -139,7 +138,7 @@ internal sealed partial class PushHub : BackgroundService
     private void OnChange(ServiceChange change)
     {
         // Runs on the change log's writer, once the change is applied: a dictionary lookup, then hand off.
-        if (_topics.TryGetValue(PushTopic.Service(change.Key), out var subscribers) && !subscribers.Connections.IsEmpty)
+        if (_topics.TryGetValue(PushTopic.Service(change.Key), out var subscribers) && !subscribers.IsEmpty)
         {
             _changes.Writer.TryWrite((change, _time.GetTimestamp()));
         }
@@ -147,7 +146,7 @@ internal sealed partial class PushHub : BackgroundService
 
     private void OnConfigChange(ConfigChange change)
     {
-        if (_topics.TryGetValue(PushTopic.Config(change.Key), out var subscribers) && !subscribers.Connections.IsEmpty)
+        if (_topics.TryGetValue(PushTopic.Config(change.Key), out var subscribers) && !subscribers.IsEmpty)
         {
             _changes.Writer.TryWrite((change, _time.GetTimestamp()));
         }
@@ -166,13 +165,14 @@ internal sealed partial class PushHub : BackgroundService
         // A delete is one version past the last content it carries.
         var revision = removed ? change.Item.Version + 1 : change.Item.Version;
         var frame = subscribers.FrameFor(revision, () => PushMessages.ConfigFrame(change.Item, removed));
-        var connections = subscribers.Connections.AsSpan();
-        foreach (var connection in connections)
+        var reached = 0;
+        foreach (var connection in subscribers.Members)
         {
             connection.Outbox.EnqueuePush(topic, frame);
+            reached++;
         }
 
-        return connections.Length;
+        return reached;
     }
 
     private int FanOut(ServiceChange change)
@@ -184,13 +184,14 @@ internal sealed partial class PushHub : BackgroundService
         }
 
         var frame = subscribers.FrameFor(change.Snapshot, change.Kind == ServiceChangeKind.Removed);
-        var connections = subscribers.Connections.AsSpan();
-        foreach (var connection in connections)
+        var reached = 0;
+        foreach (var connection in subscribers.Members)
         {
             connection.Outbox.EnqueuePush(topic, frame);
+            reached++;
         }
 
-        return connections.Length;
+        return reached;
     }
 
     private PushFrame CurrentFrame(ServiceKey key, Subscribers? subscribers)
@@ -258,7 +259,7 @@ internal sealed partial class PushHub : BackgroundService
                     continue;
                 }
 
-                subscribers.Connections = subscribers.Connections.Add(connection);
+                subscribers.Add(connection, _time.GetUtcNow());
                 return subscribers;
             }
         }
@@ -274,8 +275,8 @@ internal sealed partial class PushHub : BackgroundService
 
         lock (subscribers.Gate)
         {
-            subscribers.Connections = subscribers.Connections.Remove(connection);
-            if (subscribers.Connections.IsEmpty)
+            subscribers.Remove(connection);
+            if (subscribers.IsEmpty)
             {
                 subscribers.Retired = true;
                 _topics.TryRemove(new KeyValuePair<PushTopic, Subscribers>(topic, subscribers));
@@ -291,12 +292,24 @@ internal sealed partial class PushHub : BackgroundService
     {
         private PushFrame? _last;
 
-        public Lock Gate { get; } = new();
+        /// <summary>The connections: joined and left under its gate, read by the fan-out without a lock or a copy.</summary>
+        public SubscriberSet<ClientConnection> Members { get; } = new();
 
-        public bool Retired { get; set; }
+        public Lock Gate => Members.Gate;
 
-        /// <summary>Replaced whole under <see cref="Gate"/>; an ImmutableArray is one reference, so readers see a complete list.</summary>
-        public ImmutableArray<ClientConnection> Connections { get; set; } = [];
+        public bool Retired
+        {
+            get => Members.Retired;
+            set => Members.Retired = value;
+        }
+
+        public int Count => Members.Count;
+
+        public bool IsEmpty => Members.IsEmpty;
+
+        public void Add(ClientConnection connection, DateTimeOffset since) => Members.Add(connection, since);
+
+        public void Remove(ClientConnection connection) => Members.Remove(connection);
 
         /// <summary>One frame per revision: the fan-out and any subscriber joining at that revision share it.</summary>
         public PushFrame FrameFor(ServiceSnapshot snapshot, bool removed) =>

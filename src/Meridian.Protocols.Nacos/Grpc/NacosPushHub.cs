@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
-using System.Collections.Immutable;
 using System.Globalization;
 using System.Threading.Channels;
 using Google.Protobuf;
+using Meridian.Changes;
 using Meridian.Config;
 using Meridian.Naming;
 using Meridian.Protocols.Native;
@@ -24,7 +24,7 @@ internal sealed partial class NacosPushHub : BackgroundService
     private readonly TimeProvider _time;
     private readonly ServerMetrics _metrics;
     private readonly ILogger<NacosPushHub> _logger;
-    private readonly ConcurrentDictionary<PushTopic, Followers> _topics = new();
+    private readonly ConcurrentDictionary<PushTopic, SubscriberSet<NacosConnection>> _topics = new();
     private readonly Channel<(object Change, long AppliedAt)> _changes =
         Channel.CreateUnbounded<(object Change, long AppliedAt)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly IDisposable _serviceSubscription;
@@ -52,7 +52,7 @@ internal sealed partial class NacosPushHub : BackgroundService
 
         while (true)
         {
-            var followers = _topics.GetOrAdd(topic, static _ => new Followers());
+            var followers = _topics.GetOrAdd(topic, static _ => new SubscriberSet<NacosConnection>());
             lock (followers.Gate)
             {
                 if (followers.Retired)
@@ -60,7 +60,7 @@ internal sealed partial class NacosPushHub : BackgroundService
                     continue;
                 }
 
-                followers.Connections = followers.Connections.Add(connection);
+                followers.Add(connection, _time.GetUtcNow());
                 return;
             }
         }
@@ -75,11 +75,11 @@ internal sealed partial class NacosPushHub : BackgroundService
 
         lock (followers.Gate)
         {
-            followers.Connections = followers.Connections.Remove(connection);
-            if (followers.Connections.IsEmpty)
+            followers.Remove(connection);
+            if (followers.IsEmpty)
             {
                 followers.Retired = true;
-                _topics.TryRemove(new KeyValuePair<PushTopic, Followers>(topic, followers));
+                _topics.TryRemove(new KeyValuePair<PushTopic, SubscriberSet<NacosConnection>>(topic, followers));
             }
         }
     }
@@ -92,7 +92,7 @@ internal sealed partial class NacosPushHub : BackgroundService
         }
     }
 
-    public int FollowerCount(PushTopic topic) => _topics.TryGetValue(topic, out var f) ? f.Connections.Length : 0;
+    public int FollowerCount(PushTopic topic) => _topics.TryGetValue(topic, out var f) ? f.Count : 0;
 
     /// <summary>A request id for a server request; unique on this node, so unique on every connection.</summary>
     public string NextRequestId() => Interlocked.Increment(ref _sequence).ToString(CultureInfo.InvariantCulture);
@@ -132,7 +132,7 @@ internal sealed partial class NacosPushHub : BackgroundService
     private void Hand(PushTopic topic, object change)
     {
         // Runs on the change log's writer: a lookup, then hand off.
-        if (_topics.TryGetValue(topic, out var followers) && !followers.Connections.IsEmpty)
+        if (_topics.TryGetValue(topic, out var followers) && !followers.IsEmpty)
         {
             _changes.Writer.TryWrite((change, _time.GetTimestamp()));
         }
@@ -151,13 +151,14 @@ internal sealed partial class NacosPushHub : BackgroundService
         var requestId = NextRequestId();
         var frame = ServiceNotice(change.Key, snapshot, requestId);
         var timestamp = _time.GetTimestamp();
-        var connections = followers.Connections.AsSpan();
-        foreach (var connection in connections)
+        var reached = 0;
+        foreach (var connection in followers)
         {
             connection.Push(topic, frame, requestId, timestamp);
+            reached++;
         }
 
-        return connections.Length;
+        return reached;
     }
 
     private int FanOut(ConfigChange change)
@@ -175,9 +176,10 @@ internal sealed partial class NacosPushHub : BackgroundService
         // The client matches the notice to its cache by the tenant it listened with: "" and "public" both name the
         // public namespace, so a frame is built per spelling in use (rarely more than one).
         Dictionary<string, PushFrame>? frames = null;
-        var connections = followers.Connections.AsSpan();
-        foreach (var connection in connections)
+        var reached = 0;
+        foreach (var connection in followers)
         {
+            reached++;
             var tenant = connection.Subscriptions.TryGetValue(topic, out var spelled) ? spelled : change.Key.Namespace;
             frames ??= new Dictionary<string, PushFrame>(1, StringComparer.Ordinal);
             if (!frames.TryGetValue(tenant, out var frame))
@@ -189,7 +191,7 @@ internal sealed partial class NacosPushHub : BackgroundService
             connection.Push(topic, frame, requestId, timestamp);
         }
 
-        return connections.Length;
+        return reached;
     }
 
     /// <summary>
@@ -239,13 +241,4 @@ internal sealed partial class NacosPushHub : BackgroundService
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not push {Change} to its Nacos subscribers; they get the next change, and config listeners compare MD5s on their next listen")]
     private static partial void LogFanOutFailed(ILogger logger, Exception exception, string change);
 
-    private sealed class Followers
-    {
-        public Lock Gate { get; } = new();
-
-        public bool Retired { get; set; }
-
-        /// <summary>Replaced whole under <see cref="Gate"/>, so fan-out reads it without a lock.</summary>
-        public ImmutableArray<NacosConnection> Connections { get; set; } = [];
-    }
 }
