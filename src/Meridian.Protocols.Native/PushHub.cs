@@ -15,7 +15,7 @@ namespace Meridian.Protocols.Native;
 /// A resubscription that names the revision it holds is answered from the change log's window: nothing, a delta, or
 /// the full snapshot when the window no longer reaches back that far.
 /// </summary>
-internal sealed partial class PushHub : BackgroundService
+internal sealed partial class PushHub : BackgroundService, IServiceSubscriberSource
 {
     /// <summary>Past this many changes since the client's revision, a full snapshot is cheaper to build than a delta.</summary>
     private const int MaxDeltaScan = 10_000;
@@ -102,6 +102,22 @@ internal sealed partial class PushHub : BackgroundService
 
     /// <summary>Subscriptions held by all connections together.</summary>
     public long Subscriptions => Volatile.Read(ref _subscriptions);
+
+    /// <summary>The connections following a service, read from the topic's current list: the fan-out is not touched.</summary>
+    public void AddSubscribersOf(ServiceKey key, ICollection<ServiceSubscriber> into)
+    {
+        if (Find(PushTopic.Service(key)) is not { } subscribers)
+        {
+            return;
+        }
+
+        var since = subscribers.Since;
+        foreach (var connection in subscribers.Connections)
+        {
+            into.Add(new ServiceSubscriber(connection.Peer, "grpc", connection.ClientId, connection.ClientName,
+                since.TryGetValue(connection, out var at) ? at : default));
+        }
+    }
 
     /// <summary>How many connections listen to a topic; for tests and diagnostics.</summary>
     public int SubscriberCount(PushTopic topic) => Find(topic)?.Connections.Length ?? 0;
@@ -259,6 +275,7 @@ internal sealed partial class PushHub : BackgroundService
                 }
 
                 subscribers.Connections = subscribers.Connections.Add(connection);
+                subscribers.Since = subscribers.Since.SetItem(connection, _time.GetUtcNow());
                 return subscribers;
             }
         }
@@ -275,6 +292,7 @@ internal sealed partial class PushHub : BackgroundService
         lock (subscribers.Gate)
         {
             subscribers.Connections = subscribers.Connections.Remove(connection);
+            subscribers.Since = subscribers.Since.Remove(connection);
             if (subscribers.Connections.IsEmpty)
             {
                 subscribers.Retired = true;
@@ -297,6 +315,9 @@ internal sealed partial class PushHub : BackgroundService
 
         /// <summary>Replaced whole under <see cref="Gate"/>; an ImmutableArray is one reference, so readers see a complete list.</summary>
         public ImmutableArray<ClientConnection> Connections { get; set; } = [];
+
+        /// <summary>When each connection joined; replaced with <see cref="Connections"/>, read only by diagnostics.</summary>
+        public ImmutableDictionary<ClientConnection, DateTimeOffset> Since { get; set; } = ImmutableDictionary<ClientConnection, DateTimeOffset>.Empty;
 
         /// <summary>One frame per revision: the fan-out and any subscriber joining at that revision share it.</summary>
         public PushFrame FrameFor(ServiceSnapshot snapshot, bool removed) =>

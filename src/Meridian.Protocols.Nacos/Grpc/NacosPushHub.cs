@@ -61,6 +61,7 @@ internal sealed partial class NacosPushHub : BackgroundService
                 }
 
                 followers.Connections = followers.Connections.Add(connection);
+                followers.Since = followers.Since.SetItem(connection, _time.GetUtcNow());
                 return;
             }
         }
@@ -76,6 +77,7 @@ internal sealed partial class NacosPushHub : BackgroundService
         lock (followers.Gate)
         {
             followers.Connections = followers.Connections.Remove(connection);
+            followers.Since = followers.Since.Remove(connection);
             if (followers.Connections.IsEmpty)
             {
                 followers.Retired = true;
@@ -89,6 +91,22 @@ internal sealed partial class NacosPushHub : BackgroundService
         foreach (var topic in connection.Subscriptions.Keys)
         {
             Unfollow(connection, topic);
+        }
+    }
+
+    /// <summary>The connections following a service, read from the topic's current list for diagnostics.</summary>
+    public void AddFollowersOf(ServiceKey key, ICollection<ServiceSubscriber> into)
+    {
+        if (!_topics.TryGetValue(PushTopic.Service(key), out var followers))
+        {
+            return;
+        }
+
+        var since = followers.Since;
+        foreach (var connection in followers.Connections)
+        {
+            var agent = connection.AppName is { Length: > 0 } app && app != "-" ? $"{connection.ClientVersion} ({app})" : connection.ClientVersion;
+            into.Add(new ServiceSubscriber(connection.Peer, "nacos-grpc", connection.Id, agent, since.TryGetValue(connection, out var at) ? at : default));
         }
     }
 
@@ -247,5 +265,8 @@ internal sealed partial class NacosPushHub : BackgroundService
 
         /// <summary>Replaced whole under <see cref="Gate"/>, so fan-out reads it without a lock.</summary>
         public ImmutableArray<NacosConnection> Connections { get; set; } = [];
+
+        /// <summary>When each connection began following; replaced with <see cref="Connections"/>, read only by diagnostics.</summary>
+        public ImmutableDictionary<NacosConnection, DateTimeOffset> Since { get; set; } = ImmutableDictionary<NacosConnection, DateTimeOffset>.Empty;
     }
 }
