@@ -114,7 +114,7 @@ internal sealed partial class PushHub : BackgroundService, IServiceSubscriberSou
         var since = subscribers.Since;
         foreach (var connection in subscribers.Connections)
         {
-            into.Add(new ServiceSubscriber(connection.Peer, "grpc", connection.ClientId, connection.ClientName,
+            into.Add(new ServiceSubscriber(GrpcPeer.Address(connection.Peer), "grpc", connection.ClientId, connection.ClientName,
                 since.TryGetValue(connection, out var at) ? at : default));
         }
     }

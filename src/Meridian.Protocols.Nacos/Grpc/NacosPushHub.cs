@@ -106,7 +106,7 @@ internal sealed partial class NacosPushHub : BackgroundService
         foreach (var connection in followers.Connections)
         {
             var agent = connection.AppName is { Length: > 0 } app && app != "-" ? $"{connection.ClientVersion} ({app})" : connection.ClientVersion;
-            into.Add(new ServiceSubscriber(connection.Peer, "nacos-grpc", connection.Id, agent, since.TryGetValue(connection, out var at) ? at : default));
+            into.Add(new ServiceSubscriber(GrpcPeer.Address(connection.Peer), "nacos-grpc", connection.Id, agent, since.TryGetValue(connection, out var at) ? at : default));
         }
     }
 

@@ -56,13 +56,16 @@ internal static class ConfigTransferEndpoints
         var conflicts = Policy(errors, policy);
         errors.ThrowIfAny();
         var limit = options.Value.MaxArchiveBytes;
-        if (http.Request.ContentLength > limit)
+        using var body = new MemoryStream();
+        try
         {
-            return TooLarge(http.Request.ContentLength.Value, limit);
+            await http.Request.Body.CopyToAsync(body, ct);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return TooLarge(http.Request.ContentLength, limit);
         }
 
-        using var body = new MemoryStream();
-        await http.Request.Body.CopyToAsync(body, ct);
         if (body.Length == 0)
         {
             throw InvalidInputException.For(ConfigArchive.Field, "Send the zip as the request body (Content-Type: application/zip), as an export makes it.");
@@ -106,9 +109,10 @@ internal static class ConfigTransferEndpoints
         }
     }
 
-    private static IResult TooLarge(long length, long limit) => Results.Problem(
+    private static IResult TooLarge(long? length, long limit) => Results.Problem(
         statusCode: StatusCodes.Status413PayloadTooLarge,
         title: "The archive is too large.",
-        detail: $"The upload is {length} bytes; at most {limit} are taken (Meridian:Config:MaxArchiveBytes). Split it (export by group or data id).",
+        detail: $"The upload is {(length is { } l ? $"{l} bytes" : "larger than that")}; at most {limit} bytes are taken " +
+                "(Meridian:Config:MaxArchiveBytes). Split it (export by group or data id).",
         type: "https://tools.ietf.org/html/rfc9110#section-15.5.14");
 }
