@@ -31,21 +31,8 @@ public sealed class ConsoleOnClusterTests(PostgresFixture postgres)
             Assert.True(registered.StatusCode == HttpStatusCode.Created, $"register: {(int)registered.StatusCode} {await registered.Content.ReadAsStringAsync(Ct)}");
         }
 
-        var (playwright, browser) = await Browser.LaunchAsync();
-        using var _p = playwright;
-        await using var _b = browser;
-        var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 860 } });
-        await using var _c = context;
-        context.SetDefaultTimeout(20_000);
-        var requests = new List<string>();
-        context.Request += (_, r) => { lock (requests) { requests.Add(r.Url); } };
-        var page = await context.NewPageAsync();
-
-        await GoAsync(page, proxy.Address, "/");
-        await page.FillAsync("input[name=username]", "admin");
-        await page.FillAsync("input[name=password]", Meridian.Testing.TestAuth.AdminPassword);
-        await page.ClickAsync("button:has-text('Log in')");
-        await Expect(page.GetByTestId("user")).ToHaveTextAsync("admin");
+        await using var browser = await LoggedInBrowser.LogInAsync(proxy.Address);
+        var (context, page, requests) = (browser.Context, browser.Page, browser.Requests);
 
         // The cluster page lists both nodes, whichever answered.
         await page.ClickAsync("nav >> text=Cluster");

@@ -28,20 +28,8 @@ public sealed class ConsoleWithSampleAppsTests
         var http = topology.Http;
         await Eventually.HoldsAsync(async () => (await http.GetAsync(new Uri(orders.Address, "/order/101"), Ct)).IsSuccessStatusCode, "the order-service to see a user-service");
 
-        var (playwright, browser) = await Browser.LaunchAsync();
-        using var _p = playwright;
-        await using var _b = browser;
-        var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 860 } });
-        await using var _c = context;
-        context.SetDefaultTimeout(20_000);
-        var requests = new List<string>();
-        context.Request += (_, r) => { lock (requests) { requests.Add(r.Url); } };
-        var page = await context.NewPageAsync();
-        await GoAsync(page, topology.Meridian, "/");
-        await page.FillAsync("input[name=username]", "admin");
-        await page.FillAsync("input[name=password]", Meridian.Testing.TestAuth.AdminPassword);
-        await page.ClickAsync("button:has-text('Log in')");
-        await Expect(page.GetByTestId("user")).ToHaveTextAsync("admin");
+        await using var browser = await LoggedInBrowser.LogInAsync(topology.Meridian);
+        var (page, requests) = (browser.Page, browser.Requests);
 
         // Publish a new date format in the browser, after reading its diff.
         await GoAsync(page, topology.Meridian, "/ns/public/configs/DEFAULT_GROUP/userservice-dev.yaml");
@@ -70,6 +58,8 @@ public sealed class ConsoleWithSampleAppsTests
         await Expect(listening).ToContainTextAsync(md5);
         await Expect(listening).ToContainTextAsync(clientId);
         await Browser.ScreenshotAsync(page, "listeners-by-client");
+        await listening.Locator("a").ClickAsync();
+        await Expect(page.Locator(".tabs button.on")).ToHaveTextAsync("Listeners");
         await Eventually.HoldsAsync(async () => await DateFormatAsync(http, hz1.Address) == "HH:mm:ss", "the new date format to reach the running user-service");
 
         // Roll back in the browser: the running user-service goes back to the first format.
