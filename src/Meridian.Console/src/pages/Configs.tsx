@@ -4,14 +4,14 @@ import { ErrorBox, useCtx, when } from '../App';
 import { diffSummary } from '../diff';
 import { ConfigEditor, DiffView } from '../editors';
 import { useChanges } from '../events';
-import { mayWrite } from '../grants';
+import { mayCloneFrom, mayWrite } from '../grants';
 import { navigate, seg, takeFlash } from '../router';
 import { selectionKey } from '../transfer';
 import { ArchiveTools, CloneDialog } from './Transfers';
 import { checkLocally, configTypes, describe, fromServer, type ContentProblem } from '../validation';
 
 export function ConfigsPage({ ns }: { ns: string }) {
-  const { api, me } = useCtx();
+  const { api, me, namespaces } = useCtx();
   const [q, setQ] = useState({ dataId: '', group: '', tags: '', content: '' });
   const [items, setItems] = useState<ConfigSummary[]>([]);
   const [error, setError] = useState<unknown>(null);
@@ -35,7 +35,8 @@ export function ConfigsPage({ ns }: { ns: string }) {
         <input aria-label="Tags" placeholder="Tags (a,b)" value={q.tags} onChange={e => setQ({ ...q, tags: e.target.value })} />
         <input aria-label="Content contains" placeholder="Content contains" value={q.content} onChange={e => setQ({ ...q, content: e.target.value })} />
         {mayWrite(me, 'config', ns) && <button onClick={() => navigate(`/ns/${seg(ns)}/new-config`)}>New config</button>}
-        <button className="secondary" disabled={selected.size === 0} onClick={() => setCloning(true)}>Clone selected ({selected.size})</button>
+        {mayCloneFrom(me, ns, namespaces.map(n => n.id)) &&
+          <button className="secondary" disabled={selected.size === 0} onClick={() => setCloning(true)}>Clone selected ({selected.size})</button>}
       </div>
       <ArchiveTools ns={ns} group={q.group} dataId={q.dataId} writable={mayWrite(me, 'config', ns)} onImported={() => void load()} />
       {cloning && <CloneDialog ns={ns} selected={[...selected]} onClose={() => setCloning(false)} onDone={() => setSelected(new Set())} />}

@@ -120,6 +120,7 @@ public sealed class ConfigTransferApiTests
         {
             ["Meridian:Config:MaxArchiveEntries"] = "3",
             ["Meridian:Config:MaxArchiveBytes"] = "4096",
+            ["Meridian:Config:MaxContentBytes"] = "1000",
         }, cancellationToken: Ct);
 
         foreach (var path in new[] { "../evil.txt", "/abs/evil.txt", "G/../../evil.txt", "a/b/c.txt", "G\\evil.txt", "G/bad name.txt" })
@@ -139,6 +140,10 @@ public sealed class ConfigTransferApiTests
 
         var many = await (await ImportAsync(server.Client, "public", Zip(("G/1", "1"), ("G/2", "2"), ("G/3", "3"), ("G/4", "4")))).ProblemAsync(HttpStatusCode.BadRequest);
         Assert.Contains("at most 3", many.Errors!["archive"][0], StringComparison.Ordinal);
+
+        // Zeros compress to almost nothing: the uncompressed size is what counts.
+        var inflated = await (await ImportAsync(server.Client, "public", Zip(("G/big.txt", new string('0', 2000))))).ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains("at most 1000 are allowed per config", inflated.Errors!["archive"][0], StringComparison.Ordinal);
 
         var large = await (await ImportAsync(server.Client, "public", new byte[8192])).ProblemAsync(HttpStatusCode.RequestEntityTooLarge);
         Assert.Contains("MaxArchiveBytes", large.Detail, StringComparison.Ordinal);
