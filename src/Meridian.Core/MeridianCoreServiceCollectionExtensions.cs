@@ -54,6 +54,7 @@ public static class MeridianCoreServiceCollectionExtensions
         services.TryAddSingleton<RegistryProjection>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IChangeProjection, RegistryProjection>(sp => sp.GetRequiredService<RegistryProjection>()));
         services.TryAddSingleton<RegistryCommands>();
+        services.TryAddSingleton<ServiceSubscribers>();
         services.TryAddSingleton<HeartbeatSharing>();
         services.AddHostedService(sp => sp.GetRequiredService<HeartbeatSharing>());
         services.TryAddSingleton<ClusterMembership>();

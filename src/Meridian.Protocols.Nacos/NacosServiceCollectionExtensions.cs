@@ -1,3 +1,4 @@
+using Meridian.Naming;
 using Meridian.Protocols.Nacos;
 using Meridian.Protocols.Nacos.Grpc;
 using Meridian.Protocols.Nacos.Push;
@@ -32,6 +33,7 @@ public static class NacosServiceCollectionExtensions
         services.TryAddSingleton<NacosConfigRequests>();
         services.TryAddSingleton<NacosPushHub>();
         services.AddHostedService(sp => sp.GetRequiredService<NacosPushHub>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceSubscriberSource, NacosSubscriberSource>());
         return services;
     }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using Meridian.Naming;
 using Meridian.Protocols.Native;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -28,6 +29,7 @@ public static class NativeProtocolHosting
         services.TryAddSingleton<ConnectionGauges>();
         services.TryAddSingleton<PushHub>();
         services.AddHostedService(sp => sp.GetRequiredService<PushHub>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceSubscriberSource, PushHub>(sp => sp.GetRequiredService<PushHub>()));
 
         var endpoint = new GrpcEndpoint();
         services.AddSingleton(endpoint);

@@ -14,7 +14,7 @@ namespace Meridian.Protocols.Native;
 /// A resubscription that names the revision it holds is answered from the change log's window: nothing, a delta, or
 /// the full snapshot when the window no longer reaches back that far.
 /// </summary>
-internal sealed partial class PushHub : BackgroundService
+internal sealed partial class PushHub : BackgroundService, IServiceSubscriberSource
 {
     /// <summary>Past this many changes since the client's revision, a full snapshot is cheaper to build than a delta.</summary>
     private const int MaxDeltaScan = 10_000;
@@ -101,6 +101,20 @@ internal sealed partial class PushHub : BackgroundService
 
     /// <summary>Subscriptions held by all connections together.</summary>
     public long Subscriptions => Volatile.Read(ref _subscriptions);
+
+    /// <summary>The connections following a service, read from the topic's set: the fan-out is not touched.</summary>
+    public void AddSubscribersOf(ServiceKey key, ICollection<ServiceSubscriber> into)
+    {
+        if (Find(PushTopic.Service(key)) is not { } subscribers)
+        {
+            return;
+        }
+
+        foreach (var (connection, since) in subscribers.Members.WithSince())
+        {
+            into.Add(new ServiceSubscriber(GrpcPeer.Address(connection.Peer), "grpc", connection.ClientId, connection.ClientName, since));
+        }
+    }
 
     /// <summary>How many connections listen to a topic; for tests and diagnostics.</summary>
     public int SubscriberCount(PushTopic topic) => Find(topic)?.Count ?? 0;

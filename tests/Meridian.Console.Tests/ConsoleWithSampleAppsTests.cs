@@ -28,20 +28,8 @@ public sealed class ConsoleWithSampleAppsTests
         var http = topology.Http;
         await Eventually.HoldsAsync(async () => (await http.GetAsync(new Uri(orders.Address, "/order/101"), Ct)).IsSuccessStatusCode, "the order-service to see a user-service");
 
-        var (playwright, browser) = await Browser.LaunchAsync();
-        using var _p = playwright;
-        await using var _b = browser;
-        var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 860 } });
-        await using var _c = context;
-        context.SetDefaultTimeout(20_000);
-        var requests = new List<string>();
-        context.Request += (_, r) => { lock (requests) { requests.Add(r.Url); } };
-        var page = await context.NewPageAsync();
-        await GoAsync(page, topology.Meridian, "/");
-        await page.FillAsync("input[name=username]", "admin");
-        await page.FillAsync("input[name=password]", Meridian.Testing.TestAuth.AdminPassword);
-        await page.ClickAsync("button:has-text('Log in')");
-        await Expect(page.GetByTestId("user")).ToHaveTextAsync("admin");
+        await using var browser = await LoggedInBrowser.LogInAsync(topology.Meridian);
+        var (page, requests) = (browser.Page, browser.Requests);
 
         // Publish a new date format in the browser, after reading its diff.
         await GoAsync(page, topology.Meridian, "/ns/public/configs/DEFAULT_GROUP/userservice-dev.yaml");
@@ -60,6 +48,18 @@ public sealed class ConsoleWithSampleAppsTests
         await Expect(listeners).Not.ToContainTextAsync("(stale)");
         await Expect(listeners.Locator("tbody tr")).ToHaveCountAsync(2);
         await Browser.ScreenshotAsync(page, "config-listeners");
+
+        // By client: the first listener's id shows the config it listens to, with the MD5 it holds.
+        var clientId = await listeners.Locator("tbody tr").First.Locator("td").First.InnerTextAsync();
+        await page.ClickAsync("nav >> text=Listeners");
+        await page.FillAsync("input[aria-label=Client]", clientId);
+        await page.ClickAsync("button:has-text('Show')");
+        var listening = page.Locator("tr[data-config='public/DEFAULT_GROUP/userservice-dev.yaml']");
+        await Expect(listening).ToContainTextAsync(md5);
+        await Expect(listening).ToContainTextAsync(clientId);
+        await Browser.ScreenshotAsync(page, "listeners-by-client");
+        await listening.Locator("a").ClickAsync();
+        await Expect(page.Locator(".tabs button.on")).ToHaveTextAsync("Listeners");
         await Eventually.HoldsAsync(async () => await DateFormatAsync(http, hz1.Address) == "HH:mm:ss", "the new date format to reach the running user-service");
 
         // Roll back in the browser: the running user-service goes back to the first format.
@@ -74,6 +74,11 @@ public sealed class ConsoleWithSampleAppsTests
         var row1 = page.Locator($"tr[data-instance='127.0.0.1:{hz1.Address.Port}']");
         var row2 = page.Locator($"tr[data-instance='127.0.0.1:{hz2.Address.Port}']");
         await Expect(row1).ToContainTextAsync("connection");
+
+        // The running order-service follows the user-service over its client connection: it is listed as a subscriber.
+        await Expect(page.GetByTestId("subscribers")).ToContainTextAsync("Meridian client (gRPC)");
+        await Expect(page.GetByTestId("subscribers").Locator("tbody tr").First).ToContainTextAsync("127.0.0.1:");
+        await Browser.ScreenshotAsync(page, "service-subscribers");
         await row1.Locator("input[type=number]").FillAsync("0");
         await row1.Locator("button:has-text('Set weight')").ClickAsync();
         await Expect(row1).ToContainTextAsync("draining");

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using Meridian.Cli.Connection;
+using Meridian.Config.Transfer;
 using Meridian.Cli.Terminal;
 
 namespace Meridian.Cli.Configs;

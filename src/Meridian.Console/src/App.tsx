@@ -6,6 +6,7 @@ import { ServicesPage, ServicePage } from './pages/Services';
 import { ConfigsPage, ConfigPage } from './pages/Configs';
 import { UsersPage, RolesPage, KeysPage } from './pages/Admin';
 import { LoginPage, PasswordPage } from './pages/Login';
+import { ClusterPage, ListenersByClientPage } from './pages/Operations';
 
 export interface Ctx { api: Api; me: Me; namespaces: Namespace[]; reloadNamespaces: () => Promise<void>; ns: string }
 const Context = createContext<Ctx | null>(null);
@@ -60,7 +61,9 @@ export function App() {
           <a href="namespaces" className={section === 'namespaces' ? 'on' : ''} onClick={e => go(e, '/namespaces')}>Namespaces</a>
           <a href={`ns/${seg(ns)}/services`} className={section === 'services' ? 'on' : ''} onClick={e => go(e, `/ns/${seg(ns)}/services`)}>Services</a>
           <a href={`ns/${seg(ns)}/configs`} className={section === 'configs' ? 'on' : ''} onClick={e => go(e, `/ns/${seg(ns)}/configs`)}>Configs</a>
+          <a href="listeners" className={section === 'listeners' ? 'on' : ''} onClick={e => go(e, '/listeners')}>Listeners</a>
           {me.admin && <>
+            <a href="cluster" className={section === 'cluster' ? 'on' : ''} onClick={e => go(e, '/cluster')}>Cluster</a>
             <a href="users" className={section === 'users' ? 'on' : ''} onClick={e => go(e, '/users')}>Users</a>
             <a href="roles" className={section === 'roles' ? 'on' : ''} onClick={e => go(e, '/roles')}>Roles</a>
             <a href="keys" className={section === 'keys' ? 'on' : ''} onClick={e => go(e, '/keys')}>Access keys</a>
@@ -86,6 +89,8 @@ function Routes({ route, onPasswordChanged }: { route: string; onPasswordChanged
   if ((p = match('/ns/:ns/configs/:group/:dataId', route))) return <ConfigPage key={route.split('?')[0]} ns={p.ns} group={p.group} dataId={p.dataId} route={route} />;
   if ((p = match('/ns/:ns/new-config', route))) return <ConfigPage key="new" ns={p.ns} group="" dataId="" route={route} />;
   if ((p = match('/ns/:ns/configs', route))) return <ConfigsPage key={p.ns} ns={p.ns} />;
+  if (match('/listeners', route)) return <ListenersByClientPage route={route} />;
+  if (match('/cluster', route)) return <ClusterPage />;
   if (match('/users', route)) return <UsersPage />;
   if (match('/roles', route)) return <RolesPage />;
   if (match('/keys', route)) return <KeysPage />;

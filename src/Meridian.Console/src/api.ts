@@ -37,6 +37,7 @@ export interface ClusterDefinition { name: string }
 export interface Service {
   namespace: string; group: string; name: string; protectThreshold: number; metadata: Record<string, string>;
   clusters: Record<string, ClusterDefinition>; instanceCount: number; healthyInstanceCount: number; revision: number; checksum: string;
+  reachedProtectThreshold: boolean;
 }
 export interface Page<T> { total: number; pageNo: number; pageSize: number; items: T[] }
 export interface Instance {
@@ -53,6 +54,13 @@ export interface Config extends Omit<ConfigSummary, 'size'> { content: string; c
 export interface HistoryEntry { version: number; operation: string; md5: string; type: string; user: string; sourceAddress: string; changedAt: string }
 export interface Version extends HistoryEntry { content: string; appName: string; tags: string[]; description: string }
 export interface Listener { clientId: string; address: string; md5: string; since: string }
+export interface ClientListening { namespace: string; group: string; dataId: string; clientId: string; address: string; md5: string; since: string }
+export interface Subscriber { address: string; protocol: 'grpc' | 'nacos-grpc' | 'nacos-udp'; clientId: string; agent: string; since: string }
+export type ConflictPolicy = 'abort' | 'skip' | 'overwrite';
+export interface ConfigRef { namespace: string; group: string; dataId: string }
+export interface TransferReport { created: ConfigRef[]; skipped: ConfigRef[]; overwritten: ConfigRef[]; failed: Array<ConfigRef & { reason: string }> }
+export interface ClusterNode { id: string; address: string; alive: boolean; leader: boolean; startedAt: string; leaseExpiresAt: string | null; appliedRevision: number }
+export interface ClusterView { self: string; leader: string | null; at: string; nodes: ClusterNode[] }
 export interface ContentCheck { valid: boolean; line: number | null; column: number | null; reason: string | null }
 export interface User { username: string; roles: string[]; createdAt: string }
 export interface Role { name: string; grants: GrantContract[] }
@@ -78,12 +86,13 @@ export class Api {
 
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = { Accept: 'application/json' };
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const raw = typeof Blob !== 'undefined' && body instanceof Blob;
+    if (body !== undefined) headers['Content-Type'] = raw ? 'application/zip' : 'application/json';
     if (method !== 'GET' && method !== 'HEAD' && this.csrf) headers['X-Meridian-Csrf'] = this.csrf;
     const response = await this.fetcher(this.url(path), {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined ? undefined : raw ? (body as Blob) : JSON.stringify(body),
       credentials: 'same-origin',
       cache: 'no-store',
     });
@@ -136,6 +145,7 @@ export class Api {
   service = (ns: string, group: string, name: string) => this.request<Service>('GET', this.servicePath(ns, group, name));
   instances = (ns: string, group: string, name: string) => this.request<InstanceList>('GET', `${this.servicePath(ns, group, name)}/instances`);
   liveness = (ns: string, group: string, name: string) => this.request<Liveness[]>('GET', `${this.servicePath(ns, group, name)}/instances/liveness`);
+  subscribers = (ns: string, group: string, name: string) => this.request<Subscriber[]>('GET', `${this.servicePath(ns, group, name)}/subscribers`);
   updateInstance = (ns: string, group: string, name: string, id: string, patch: { weight?: number; enabled?: boolean; metadata?: Record<string, string> }) =>
     this.request<Instance>('PATCH', `${this.servicePath(ns, group, name)}/instances/${enc(id)}`, patch);
 
@@ -156,7 +166,23 @@ export class Api {
   version = (ns: string, group: string, dataId: string, v: number) => this.request<Version>('GET', `${this.configPath(ns, group, dataId)}/history/${v}`);
   rollback = (ns: string, group: string, dataId: string, v: number) => this.request<Config>('POST', `${this.configPath(ns, group, dataId)}/rollback`, { version: v });
   listeners = (ns: string, group: string, dataId: string) => this.request<Listener[]>('GET', `${this.configPath(ns, group, dataId)}/listeners`);
+  listenedBy = (client: string) => this.request<ClientListening[]>('GET', `v1/configs/listeners?client=${enc(client)}`);
+  cloneConfigs = (ns: string, targetNamespace: string, policy: ConflictPolicy, configs: Array<{ group: string; dataId: string }>) =>
+    this.request<TransferReport>('POST', `v1/namespaces/${enc(ns)}/configs/clone`, { targetNamespace, policy, configs });
+  /** A plain GET the browser downloads (the session cookie goes with it; reads need no antiforgery token). */
+  exportUrl = (ns: string, q: { group?: string; dataId?: string } = {}) => {
+    const params = new URLSearchParams();
+    if (q.group) params.set('group', q.group);
+    if (q.dataId) params.set('dataId', q.dataId);
+    const query = params.toString();
+    return this.url(`v1/namespaces/${enc(ns)}/configs/export${query ? `?${query}` : ''}`);
+  };
+  importConfigs = (ns: string, zip: Blob, policy: ConflictPolicy) =>
+    this.request<TransferReport>('POST', `v1/namespaces/${enc(ns)}/configs/import?policy=${policy}`, zip);
   check = (type: string, content: string) => this.request<ContentCheck>('POST', 'v1/configs/check', { type, content });
+
+  // Cluster
+  clusterNodes = () => this.request<ClusterView>('GET', 'v1/cluster/nodes');
 
   // Users, roles, keys
   users = () => this.request<User[]>('GET', 'v1/auth/users');

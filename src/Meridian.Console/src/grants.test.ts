@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Me } from './api';
-import { mayWrite, wildcard } from './grants';
+import { mayCloneFrom, mayWrite, wildcard } from './grants';
 
 const reader: Me = { name: 'r', kind: 'user', admin: false, grants: [{ namespace: 'dev', group: '*', kind: '*', name: '*', actions: ['read'] }] };
 const writer: Me = { name: 'w', kind: 'user', admin: false, grants: [{ namespace: 'dev', group: 'DEFAULT_GROUP', kind: 'config', name: 'user*', actions: ['read', 'write'] }] };
@@ -23,5 +23,11 @@ describe('grants', () => {
     expect(mayWrite(writer, 'config', 'dev', 'DEFAULT_GROUP', 'orders.yaml')).toBe(false);
     expect(mayWrite(writer, 'service', 'dev', 'DEFAULT_GROUP', 'userservice')).toBe(false);
     expect(mayWrite({ ...writer, admin: true, grants: [] }, 'service', 'prod')).toBe(true);
+  });
+
+  it('offers clone only where another namespace may be written', () => {
+    expect(mayCloneFrom(writer, 'staging', ['dev', 'staging'])).toBe(true);
+    expect(mayCloneFrom(writer, 'dev', ['dev', 'staging'])).toBe(false);
+    expect(mayCloneFrom(reader, 'public', ['dev', 'public'])).toBe(false);
   });
 });

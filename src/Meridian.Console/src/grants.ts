@@ -24,3 +24,8 @@ export function mayWrite(me: Me | null, kind: 'service' | 'config', ns: string, 
     g.actions.includes('write') && (g.kind === '*' || g.kind === kind) && wildcard(g.namespace, ns)
     && (group === '*' || wildcard(g.group, group)) && (name === '*' || wildcard(g.name, name)));
 }
+
+/** Whether configs may be cloned out of <ns>: something in another namespace may be written (the server checks each config). */
+export function mayCloneFrom(me: Me | null, ns: string, namespaces: string[]): boolean {
+  return namespaces.some(other => other !== ns && mayWrite(me, 'config', other));
+}

@@ -24,4 +24,10 @@ public sealed class ConfigOptions
 
     /// <summary>The most configs one long-poll may watch (Nacos clients batch up to 3,000).</summary>
     public int MaxListenedConfigs { get; set; } = 3000;
+
+    /// <summary>The largest zip an import takes, compressed and uncompressed alike (32 MiB).</summary>
+    public long MaxArchiveBytes { get; set; } = 32L * 1024 * 1024;
+
+    /// <summary>The most files an imported zip may hold, its metadata file included.</summary>
+    public int MaxArchiveEntries { get; set; } = 10_000;
 }

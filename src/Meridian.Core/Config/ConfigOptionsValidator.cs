@@ -40,6 +40,16 @@ internal sealed class ConfigOptionsValidator : IValidateOptions<ConfigOptions>
             failures.Add($"{nameof(options.MaxListenedConfigs)} must be at least 1.");
         }
 
+        if (options.MaxArchiveBytes < 1)
+        {
+            failures.Add($"{nameof(options.MaxArchiveBytes)} must be at least 1.");
+        }
+
+        if (options.MaxArchiveEntries < 1)
+        {
+            failures.Add($"{nameof(options.MaxArchiveEntries)} must be at least 1.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -21,6 +21,7 @@ public static class ConfigServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IChangeProjection, ConfigProjection>(sp => sp.GetRequiredService<ConfigProjection>()));
         services.TryAddSingleton<ConfigService>();
         services.TryAddSingleton<ConfigListeners>();
+        services.TryAddSingleton<Meridian.Config.Transfer.ConfigTransfer>();
         services.TryAddSingleton<ConfigHistoryCleanup>();
 
         services.AddOptions<ConfigOptions>().BindConfiguration(ConfigOptions.SectionName).ValidateOnStart();

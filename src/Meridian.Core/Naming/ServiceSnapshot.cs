@@ -44,6 +44,13 @@ public sealed class ServiceSnapshot
 
     public int HealthyCount { get; }
 
+    /// <summary>
+    /// Fewer healthy, enabled instances than the protect threshold asks for: a healthy-only list then serves every enabled
+    /// instance instead, unhealthy ones too, so the few healthy ones are not overrun.
+    /// </summary>
+    public bool ReachedProtectThreshold =>
+        _byId.Count > 0 && Definition.ProtectThreshold > 0 && (double)HealthyCount / _byId.Count < Definition.ProtectThreshold;
+
     /// <summary>The revision of the last change to this service; grows with every change; never 0.</summary>
     public long Revision { get; }
 

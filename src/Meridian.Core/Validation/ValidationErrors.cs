@@ -7,6 +7,9 @@ public sealed class ValidationErrors
 
     public bool IsEmpty => _errors is null;
 
+    /// <summary>Every message collected, field by field.</summary>
+    public IEnumerable<string> Messages => _errors?.Values.SelectMany(v => v) ?? [];
+
     public void Add(string field, string message)
     {
         _errors ??= new Dictionary<string, List<string>>(StringComparer.Ordinal);

@@ -92,6 +92,21 @@ internal sealed partial class NacosPushHub : BackgroundService
         }
     }
 
+    /// <summary>The connections following a service, read from the topic's set for diagnostics: the fan-out is not touched.</summary>
+    public void AddFollowersOf(ServiceKey key, ICollection<ServiceSubscriber> into)
+    {
+        if (!_topics.TryGetValue(PushTopic.Service(key), out var followers))
+        {
+            return;
+        }
+
+        foreach (var (connection, since) in followers.WithSince())
+        {
+            var agent = connection.AppName is { Length: > 0 } app && app != "-" ? $"{connection.ClientVersion} ({app})" : connection.ClientVersion;
+            into.Add(new ServiceSubscriber(GrpcPeer.Address(connection.Peer), "nacos-grpc", connection.Id, agent, since));
+        }
+    }
+
     public int FollowerCount(PushTopic topic) => _topics.TryGetValue(topic, out var f) ? f.Count : 0;
 
     /// <summary>A request id for a server request; unique on this node, so unique on every connection.</summary>

@@ -9,12 +9,30 @@ namespace Meridian.Protocols.Nacos.Push;
 /// </summary>
 internal sealed class NacosPushSubscribers(TimeProvider time)
 {
-    private readonly ConcurrentDictionary<ServiceKey, ConcurrentDictionary<NacosPushTarget, long>> _byService = new();
+    private readonly ConcurrentDictionary<ServiceKey, ConcurrentDictionary<NacosPushTarget, Seen>> _byService = new();
 
     public void Touch(NacosPushTarget target)
     {
-        var targets = _byService.GetOrAdd(target.Query.Key, static _ => new ConcurrentDictionary<NacosPushTarget, long>());
-        targets[target] = time.GetTimestamp();
+        var targets = _byService.GetOrAdd(target.Query.Key, static _ => new ConcurrentDictionary<NacosPushTarget, Seen>());
+        targets.AddOrUpdate(target, static (_, time) => new Seen(time.GetTimestamp(), time.GetUtcNow()),
+            static (_, seen, time) => seen with { Last = time.GetTimestamp() }, time);
+    }
+
+    /// <summary>The UDP targets of a service still polling, for diagnostics.</summary>
+    public void AddSubscribersOf(ServiceKey key, TimeSpan timeout, ICollection<ServiceSubscriber> into)
+    {
+        if (!_byService.TryGetValue(key, out var targets))
+        {
+            return;
+        }
+
+        foreach (var (target, seen) in targets)
+        {
+            if (time.GetElapsedTime(seen.Last) < timeout)
+            {
+                into.Add(new ServiceSubscriber(target.EndPoint.ToString(), "nacos-udp", target.EndPoint.ToString(), "", seen.First));
+            }
+        }
     }
 
     public bool HasAny(ServiceKey key) => _byService.TryGetValue(key, out var targets) && !targets.IsEmpty;
@@ -27,13 +45,13 @@ internal sealed class NacosPushSubscribers(TimeProvider time)
         {
             foreach (var (target, seen) in targets)
             {
-                if (time.GetElapsedTime(seen) < timeout)
+                if (time.GetElapsedTime(seen.Last) < timeout)
                 {
                     live.Add(target);
                 }
                 else
                 {
-                    targets.TryRemove(new KeyValuePair<NacosPushTarget, long>(target, seen));
+                    targets.TryRemove(new KeyValuePair<NacosPushTarget, Seen>(target, seen));
                 }
             }
         }
@@ -47,16 +65,19 @@ internal sealed class NacosPushSubscribers(TimeProvider time)
         {
             foreach (var (target, seen) in targets)
             {
-                if (time.GetElapsedTime(seen) >= timeout)
+                if (time.GetElapsedTime(seen.Last) >= timeout)
                 {
-                    targets.TryRemove(new KeyValuePair<NacosPushTarget, long>(target, seen));
+                    targets.TryRemove(new KeyValuePair<NacosPushTarget, Seen>(target, seen));
                 }
             }
 
             if (targets.IsEmpty)
             {
-                _byService.TryRemove(new KeyValuePair<ServiceKey, ConcurrentDictionary<NacosPushTarget, long>>(key, targets));
+                _byService.TryRemove(new KeyValuePair<ServiceKey, ConcurrentDictionary<NacosPushTarget, Seen>>(key, targets));
             }
         }
     }
+
+    /// <summary>The last poll (a timestamp of the time provider) and the first one remembered.</summary>
+    private readonly record struct Seen(long Last, DateTimeOffset First);
 }

@@ -15,7 +15,7 @@ namespace Meridian.Server.Console;
 internal static class ConsoleEndpoints
 {
     /// <summary>The first path segments of the console's own routes: a reload there gets the page, anything else a 404.</summary>
-    private static readonly string[] ConsoleRoutes = ["ns", "namespaces", "users", "roles", "keys", "password"];
+    private static readonly string[] ConsoleRoutes = ["ns", "namespaces", "users", "roles", "keys", "password", "listeners", "cluster"];
 
     private const string Policy =
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; " +

@@ -45,3 +45,48 @@ public static class Browser
         }
     }
 }
+
+/// <summary>
+/// A Chromium of its own, logged in to a console at an address given (a server, a proxy), for tests that start their
+/// own servers: one profile that records every request its page makes.
+/// </summary>
+public sealed class LoggedInBrowser(IPlaywright playwright, IBrowser browser, IBrowserContext context, IPage page, List<string> requests) : IAsyncDisposable
+{
+    public IBrowserContext Context => context;
+    public IPage Page => page;
+
+    /// <summary>Every URL the page requested; lock it to read.</summary>
+    public List<string> Requests => requests;
+
+    public static async Task<LoggedInBrowser> LogInAsync(Uri console, string username = "admin", string password = Meridian.Testing.TestAuth.AdminPassword)
+    {
+        var (playwright, browser) = await Browser.LaunchAsync();
+        try
+        {
+            var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 860 } });
+            context.SetDefaultTimeout(20_000);
+            var requests = new List<string>();
+            context.Request += (_, r) => { lock (requests) { requests.Add(r.Url); } };
+            var page = await context.NewPageAsync();
+            await ConsolePage.GoAsync(page, console, "/");
+            await page.FillAsync("input[name=username]", username);
+            await page.FillAsync("input[name=password]", password);
+            await page.ClickAsync("button:has-text('Log in')");
+            await Assertions.Expect(page.GetByTestId("user")).ToHaveTextAsync(username);
+            return new LoggedInBrowser(playwright, browser, context, page, requests);
+        }
+        catch
+        {
+            await browser.DisposeAsync();
+            playwright.Dispose();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await context.DisposeAsync();
+        await browser.DisposeAsync();
+        playwright.Dispose();
+    }
+}

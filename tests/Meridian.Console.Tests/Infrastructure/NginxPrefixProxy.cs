@@ -6,7 +6,8 @@ namespace Meridian.Console.Tests.Infrastructure;
 
 /// <summary>
 /// nginx (Debian's, run from a folder of its own) serving the server under <c>/meridian/</c>: it strips the prefix and
-/// says so in <c>X-Forwarded-Prefix</c>, as a reverse proxy in front of Meridian would.
+/// says so in <c>X-Forwarded-Prefix</c>, as a reverse proxy in front of Meridian would. Given several servers (the nodes
+/// of a cluster) it takes turns between them, request by request, with no stickiness.
 /// </summary>
 public sealed class NginxPrefixProxy : IAsyncDisposable
 {
@@ -24,13 +25,15 @@ public sealed class NginxPrefixProxy : IAsyncDisposable
     /// <summary>The console's address through the proxy, ending in <c>/meridian/</c>.</summary>
     public Uri Address { get; }
 
-    public static async Task<NginxPrefixProxy> StartAsync(Uri upstream, CancellationToken cancellationToken)
+    public static Task<NginxPrefixProxy> StartAsync(Uri upstream, CancellationToken cancellationToken) => StartAsync([upstream], cancellationToken);
+
+    public static async Task<NginxPrefixProxy> StartAsync(IReadOnlyList<Uri> upstreams, CancellationToken cancellationToken)
     {
         var nginx = File.Exists("/usr/sbin/nginx") ? "/usr/sbin/nginx" : "nginx";
         var folder = Directory.CreateTempSubdirectory("meridian-nginx-").FullName;
         Directory.CreateDirectory(Path.Combine(folder, "temp"));
         var port = FreePort();
-        var upstreamHost = upstream.GetLeftPart(UriPartial.Authority);
+        var servers = string.Join(" ", upstreams.Select(u => $"server {u.Authority};"));
         await File.WriteAllTextAsync(Path.Combine(folder, "nginx.conf"), $$"""
             daemon off;
             worker_processes 1;
@@ -44,11 +47,12 @@ public sealed class NginxPrefixProxy : IAsyncDisposable
                 fastcgi_temp_path {{folder}}/temp/fastcgi;
                 uwsgi_temp_path {{folder}}/temp/uwsgi;
                 scgi_temp_path {{folder}}/temp/scgi;
+                upstream meridian { {{servers}} keepalive 8; }
                 server {
                     listen 127.0.0.1:{{port}};
                     location = {{Prefix}} { return 301 {{Prefix}}/; }
                     location {{Prefix}}/ {
-                        proxy_pass {{upstreamHost}}/;
+                        proxy_pass http://meridian/;
                         proxy_http_version 1.1;
                         proxy_set_header Connection "";
                         proxy_set_header Host $host;

@@ -52,7 +52,7 @@ public sealed class ClusterNodes : IAsyncDisposable
 
     public static async Task<ServerProcessNode> StartNodeAsync(string connectionString, string nodeId, CancellationToken cancellationToken)
     {
-        var data = TestServer.NewDataDirectory();
+        var data = Directory.CreateTempSubdirectory("meridian-test-").FullName;
         var process = await ServerProcess.StartAsync(data, cancellationToken,
             "--Meridian:Storage:Provider=Postgres", $"--Meridian:Storage:Postgres:ConnectionString={connectionString}", $"--Meridian:Node:Id={nodeId}", "--Logging:LogLevel:Meridian.Changes=Debug");
         return new ServerProcessNode(process, data);

@@ -4,18 +4,25 @@ import { ErrorBox, useCtx, when } from '../App';
 import { diffSummary } from '../diff';
 import { ConfigEditor, DiffView } from '../editors';
 import { useChanges } from '../events';
-import { mayWrite } from '../grants';
+import { mayCloneFrom, mayWrite } from '../grants';
 import { navigate, seg, takeFlash } from '../router';
+import { selectionKey } from '../transfer';
+import { ArchiveTools, CloneDialog } from './Transfers';
 import { checkLocally, configTypes, describe, fromServer, type ContentProblem } from '../validation';
 
 export function ConfigsPage({ ns }: { ns: string }) {
-  const { api, me } = useCtx();
+  const { api, me, namespaces } = useCtx();
   const [q, setQ] = useState({ dataId: '', group: '', tags: '', content: '' });
   const [items, setItems] = useState<ConfigSummary[]>([]);
   const [error, setError] = useState<unknown>(null);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [cloning, setCloning] = useState(false);
   const load = useCallback(async () => {
     try { setItems((await api.configs(ns, q)).items); setError(null); } catch (e) { setError(e); }
   }, [api, ns, q]);
+  const toggle = (key: string) => setSelected(s => { const next = new Set(s); if (next.has(key)) next.delete(key); else next.add(key); return next; });
+  const shownKeys = items.map(selectionKey);
+  const allSelected = shownKeys.length > 0 && shownKeys.every(k => selected.has(k));
   useEffect(() => { void load(); }, [load]);
   useChanges(api, ns, e => { if (e.type !== 'service') void load(); });
   const open = (c: ConfigSummary) => navigate(`/ns/${seg(ns)}/configs/${seg(c.group)}/${seg(c.dataId)}`);
@@ -28,19 +35,25 @@ export function ConfigsPage({ ns }: { ns: string }) {
         <input aria-label="Tags" placeholder="Tags (a,b)" value={q.tags} onChange={e => setQ({ ...q, tags: e.target.value })} />
         <input aria-label="Content contains" placeholder="Content contains" value={q.content} onChange={e => setQ({ ...q, content: e.target.value })} />
         {mayWrite(me, 'config', ns) && <button onClick={() => navigate(`/ns/${seg(ns)}/new-config`)}>New config</button>}
+        {mayCloneFrom(me, ns, namespaces.map(n => n.id)) &&
+          <button className="secondary" disabled={selected.size === 0} onClick={() => setCloning(true)}>Clone selected ({selected.size})</button>}
       </div>
+      <ArchiveTools ns={ns} group={q.group} dataId={q.dataId} writable={mayWrite(me, 'config', ns)} onImported={() => void load()} />
+      {cloning && <CloneDialog ns={ns} selected={[...selected]} onClose={() => setCloning(false)} onDone={() => setSelected(new Set())} />}
       <ErrorBox error={error} />
       <table>
-        <thead><tr><th>Data id</th><th>Group</th><th>Type</th><th>Version</th><th>MD5</th><th>Modified</th><th>Tags</th></tr></thead>
+        <thead><tr><th><input type="checkbox" aria-label="Select all" checked={allSelected}
+          onChange={() => setSelected(allSelected ? new Set() : new Set(shownKeys))} /></th><th>Data id</th><th>Group</th><th>Type</th><th>Version</th><th>MD5</th><th>Modified</th><th>Tags</th></tr></thead>
         <tbody>
           {items.map(c => (
             <tr key={`${c.group}/${c.dataId}`}>
+              <td><input type="checkbox" aria-label={`Select ${c.group}/${c.dataId}`} checked={selected.has(selectionKey(c))} onChange={() => toggle(selectionKey(c))} /></td>
               <td><a href={`ns/${seg(ns)}/configs/${seg(c.group)}/${seg(c.dataId)}`} onClick={e => { e.preventDefault(); open(c); }}>{c.dataId}</a></td>
               <td>{c.group}</td><td>{c.type}</td><td>{c.version}</td><td className="mono">{c.md5}</td><td>{when(c.modifiedAt)}</td>
               <td>{c.tags.map(t => <span key={t} className="tag">{t}</span>)}</td>
             </tr>
           ))}
-          {items.length === 0 && <tr><td colSpan={7} className="empty">No configs.</td></tr>}
+          {items.length === 0 && <tr><td colSpan={8} className="empty">No configs.</td></tr>}
         </tbody>
       </table>
     </section>

@@ -1,9 +1,10 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { Instance, InstanceList, Liveness, Service } from '../api';
-import { ErrorBox, useCtx } from '../App';
+import type { Instance, InstanceList, Liveness, Service, Subscriber } from '../api';
+import { ErrorBox, useCtx, when } from '../App';
 import { useChanges } from '../events';
 import { mayWrite } from '../grants';
 import { navigate, seg } from '../router';
+import { protocolLabel } from '../transfer';
 
 export function ServicesPage({ ns }: { ns: string }) {
   const { api } = useCtx();
@@ -26,7 +27,7 @@ export function ServicesPage({ ns }: { ns: string }) {
       </div>
       <ErrorBox error={error} />
       <table>
-        <thead><tr><th>Service</th><th>Group</th><th>Clusters</th><th>Healthy and online / total</th></tr></thead>
+        <thead><tr><th>Service</th><th>Group</th><th>Clusters</th><th>Healthy and online / total</th><th>Protect threshold</th></tr></thead>
         <tbody>
           {shown.map(s => (
             <tr key={`${s.group}@@${s.name}`}>
@@ -35,9 +36,11 @@ export function ServicesPage({ ns }: { ns: string }) {
               <td>{s.group}</td>
               <td>{Object.keys(s.clusters).join(', ') || '—'}</td>
               <td className={s.healthyInstanceCount < s.instanceCount ? 'warn' : ''}>{s.healthyInstanceCount} / {s.instanceCount}</td>
+              <td data-testid="protect">{s.protectThreshold > 0 ? s.protectThreshold : '—'}
+                {s.reachedProtectThreshold && <strong className="warn" title="Fewer healthy instances than the threshold: unhealthy ones are served too"> reached</strong>}</td>
             </tr>
           ))}
-          {shown.length === 0 && <tr><td colSpan={4} className="empty">No services{search ? ` matching '${search}'` : ''}.</td></tr>}
+          {shown.length === 0 && <tr><td colSpan={5} className="empty">No services{search ? ` matching '${search}'` : ''}.</td></tr>}
         </tbody>
       </table>
     </section>
@@ -49,12 +52,15 @@ export function ServicePage({ ns, group, name }: { ns: string; group: string; na
   const [list, setList] = useState<InstanceList | null>(null);
   const [service, setService] = useState<Service | null>(null);
   const [liveness, setLiveness] = useState<Record<string, Liveness['keptAliveBy']>>({});
+  const [subscribers, setSubscribers] = useState<Subscriber[]>([]);
   const [error, setError] = useState<unknown>(null);
   const writable = mayWrite(me, 'service', ns, group, name);
   const load = useCallback(async () => {
     try {
-      const [s, l, live] = await Promise.all([api.service(ns, group, name), api.instances(ns, group, name), api.liveness(ns, group, name)]);
+      const [s, l, live, subs] = await Promise.all([api.service(ns, group, name), api.instances(ns, group, name), api.liveness(ns, group, name),
+        api.subscribers(ns, group, name)]);
       setService(s);
+      setSubscribers(subs);
       setList(l);
       setLiveness(Object.fromEntries(live.map(x => [x.instanceId, x.keptAliveBy])));
       setError(null);
@@ -87,6 +93,19 @@ export function ServicePage({ ns, group, name }: { ns: string; group: string; na
         </div>
       ))}
       {list && list.instances.length === 0 && <p className="empty">No instances registered.</p>}
+      <h3>Subscribers <small>clients following this service's changes on this node</small>
+        <button className="secondary" onClick={() => void load()}>Refresh</button></h3>
+      <table data-testid="subscribers">
+        <thead><tr><th>Client address</th><th>Protocol</th><th>Client id</th><th>Agent</th><th>Since</th></tr></thead>
+        <tbody>
+          {subscribers.map(s => (
+            <tr key={`${s.protocol}|${s.clientId}|${s.address}`} data-subscriber={s.address}>
+              <td>{s.address}</td><td>{protocolLabel(s.protocol)}</td><td className="mono">{s.clientId}</td><td>{s.agent || '—'}</td><td>{when(s.since)}</td>
+            </tr>
+          ))}
+          {subscribers.length === 0 && <tr><td colSpan={5} className="empty">No client subscribes to this service right now.</td></tr>}
+        </tbody>
+      </table>
     </section>
   );
 }

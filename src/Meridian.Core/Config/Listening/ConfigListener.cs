@@ -22,3 +22,6 @@ public sealed class ConfigListener
 
 /// <summary>What operators see of a listener of one config.</summary>
 public sealed record ConfigListenerInfo(string ClientId, string Address, string Md5, DateTimeOffset Since);
+
+/// <summary>One config a client waits on right now, with the MD5 it holds.</summary>
+public sealed record ClientListeningInfo(ConfigKey Key, string ClientId, string Address, string Md5, DateTimeOffset Since);

@@ -95,6 +95,51 @@ public sealed class ConfigListeners : IDisposable
             : [];
     }
 
+    /// <summary>
+    /// The configs a client waits on right now, and the MD5 it holds of each: the client named by its id, its address
+    /// (<c>ip:port</c>) or its IP alone (every process on that host). Only configs the caller may read are listed.
+    /// </summary>
+    public IReadOnlyList<ClientListeningInfo> ListenedBy(string client, string? ns, Caller caller)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var errors = new Validation.ValidationErrors();
+        if (string.IsNullOrWhiteSpace(client) || client.Length > Validation.Rules.MaxNameLength)
+        {
+            errors.Add("client", $"'client' names the client: its id, its address (ip:port) or its IP, 1..{Validation.Rules.MaxNameLength} characters.");
+        }
+
+        if (ns is not null)
+        {
+            Validation.Rules.Name(errors, "namespace", ns);
+        }
+
+        errors.ThrowIfAny();
+        var found = new List<ClientListeningInfo>();
+        foreach (var (key, set) in _byKey)
+        {
+            if ((ns is not null && key.Namespace != ns) || !caller.MayRead(key))
+            {
+                continue;
+            }
+
+            foreach (var (listener, held) in set.Members)
+            {
+                if (Names(listener, client))
+                {
+                    found.Add(new ClientListeningInfo(key, listener.ClientId, listener.Address, held.Md5, listener.Since));
+                }
+            }
+        }
+
+        return [.. found.OrderBy(f => f.Address, StringComparer.Ordinal).ThenBy(f => f.Key.Namespace, StringComparer.Ordinal)
+            .ThenBy(f => f.Key.Group, StringComparer.Ordinal).ThenBy(f => f.Key.DataId, StringComparer.Ordinal)];
+    }
+
+    private static bool Names(ConfigListener listener, string client) =>
+        listener.ClientId == client || listener.Address == client ||
+        (listener.Address.Length > client.Length && listener.Address[client.Length] == ':' && listener.Address.StartsWith(client, StringComparison.Ordinal)
+            && listener.Address.LastIndexOf(':') == client.Length);
+
     /// <summary>Answers every held listener with "nothing changed" and every later one at once: the server is stopping.</summary>
     public void ReleaseAll()
     {

@@ -80,3 +80,29 @@ public sealed record ConfigListenResponse(IReadOnlyList<ChangedConfigResponse> C
 public sealed record ChangedConfigResponse(string Namespace, string Group, string DataId, string Md5, long Revision);
 
 public sealed record ConfigListenerResponse(string ClientId, string Address, string Md5, DateTimeOffset Since);
+
+/// <summary>One config a client long-polls, with the md5 it holds.</summary>
+public sealed record ClientListeningResponse(string Namespace, string Group, string DataId, string ClientId, string Address, string Md5, DateTimeOffset Since);
+
+/// <summary>Configs of this namespace to copy into <see cref="TargetNamespace"/>; <see cref="Policy"/>: abort (default), skip or overwrite.</summary>
+public sealed record ConfigCloneRequest(string? TargetNamespace, string? Policy, List<ConfigRefRequest?>? Configs);
+
+/// <summary>An absent group means <c>DEFAULT_GROUP</c>.</summary>
+public sealed record ConfigRefRequest(string? Group, string? DataId);
+
+public sealed record ConfigRefResponse(string Namespace, string Group, string DataId)
+{
+    public static ConfigRefResponse From(ConfigKey k) => new(k.Namespace, k.Group, k.DataId);
+}
+
+public sealed record ConfigTransferFailureResponse(string Namespace, string Group, string DataId, string Reason);
+
+/// <summary>What an import or clone did with each config.</summary>
+public sealed record ConfigTransferResponse(
+    IReadOnlyList<ConfigRefResponse> Created, IReadOnlyList<ConfigRefResponse> Skipped, IReadOnlyList<ConfigRefResponse> Overwritten,
+    IReadOnlyList<ConfigTransferFailureResponse> Failed)
+{
+    public static ConfigTransferResponse From(Meridian.Config.Transfer.TransferReport r) => new(
+        [.. r.Created.Select(ConfigRefResponse.From)], [.. r.Skipped.Select(ConfigRefResponse.From)], [.. r.Overwritten.Select(ConfigRefResponse.From)],
+        [.. r.Failed.Select(f => new ConfigTransferFailureResponse(f.Key.Namespace, f.Key.Group, f.Key.DataId, f.Reason))]);
+}

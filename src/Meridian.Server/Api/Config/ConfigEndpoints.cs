@@ -21,6 +21,8 @@ internal static class ConfigEndpoints
             .WithSummary("Searches a namespace's configs with paging: 'dataId' and 'group' match exactly or with '*' wildcards, " +
                          "'tags' (comma-separated) must all be present, 'contentContains' matches ignoring case. Content is not included.");
 
+        group.MapConfigTransferEndpoints(options);
+
         var config = group.MapGroup("/groups/{group}/configs/{dataId}");
 
         config.MapGet("/", Get)

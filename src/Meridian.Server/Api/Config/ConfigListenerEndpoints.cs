@@ -27,6 +27,15 @@ internal static class ConfigListenerEndpoints
                     listeners.ListenersOf(ConfigHttp.Key(ns, group, dataId), Caller.Of(user)).Select(l => new ConfigListenerResponse(l.ClientId, l.Address, l.Md5, l.Since)).ToList())
             .WithTags("Configs")
             .WithSummary("Lists the clients long-polling this config right now, with the md5 each holds and since when.");
+
+        api.MapGet("/configs/listeners",
+                (string? client, string? @namespace, ClaimsPrincipal user, ConfigListeners listeners) =>
+                    listeners.ListenedBy(client ?? "", @namespace, Caller.Of(user))
+                        .Select(l => new ClientListeningResponse(l.Key.Namespace, l.Key.Group, l.Key.DataId, l.ClientId, l.Address, l.Md5, l.Since)).ToList())
+            .WithTags("Configs")
+            .Produces<List<ClientListeningResponse>>()
+            .WithSummary("Lists the configs one client long-polls right now, with the md5 it holds of each: 'client' is its client id, its address " +
+                         "(ip:port) or its IP (every process on that host); 'namespace' narrows to one. Only configs the caller may read are listed.");
     }
 
     private static async Task<ConfigListenResponse> Listen(ConfigListenRequest request, HttpContext http, ConfigListeners listeners,

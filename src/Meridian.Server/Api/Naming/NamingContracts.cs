@@ -30,12 +30,19 @@ public sealed record ServiceResponse(
     int InstanceCount,
     int HealthyInstanceCount,
     long Revision,
-    string Checksum)
+    string Checksum,
+    bool ReachedProtectThreshold)
 {
     public static ServiceResponse From(ServiceSnapshot s) => new(
         s.Key.Namespace, s.Key.Group, s.Key.Name, s.Definition.ProtectThreshold, s.Definition.Metadata, s.Definition.Clusters,
-        s.Instances.Length, s.HealthyCount, s.Revision, s.Checksum);
+        s.Instances.Length, s.HealthyCount, s.Revision, s.Checksum, s.ReachedProtectThreshold);
 }
+
+/// <summary>
+/// One client following a service's changes: its address, how (<c>grpc</c>: a Meridian client connection, <c>nacos-grpc</c>:
+/// a Nacos 2.x connection, <c>nacos-udp</c>: a Nacos 1.x client polling with a UDP port), its id and agent, and since when.
+/// </summary>
+public sealed record ServiceSubscriberResponse(string Address, string Protocol, string ClientId, string Agent, DateTimeOffset Since);
 
 public sealed record ServicePageResponse(int Total, int PageNo, int PageSize, IReadOnlyList<ServiceResponse> Items);
 

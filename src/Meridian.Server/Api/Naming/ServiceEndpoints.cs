@@ -49,6 +49,13 @@ internal static class ServiceEndpoints
             })
             .WithSummary("Reads a service: settings, clusters, counts, revision and checksum.");
 
+        service.MapGet("/subscribers", (string ns, string group, string service, ClaimsPrincipal user, ServiceSubscribers subscribers) =>
+                subscribers.Of(Key(ns, group, service), Caller.Of(user))
+                    .Select(s => new ServiceSubscriberResponse(s.Address, s.Protocol, s.ClientId, s.Agent, s.Since)).ToList())
+            .Produces<List<ServiceSubscriberResponse>>()
+            .WithSummary("Lists the clients following this service's changes on this node: Meridian client connections (grpc), Nacos 2.x " +
+                         "connections (nacos-grpc) and Nacos 1.x clients polling with a UDP port (nacos-udp), with address, client id, agent and since when.");
+
         service.MapPut("/", async (string ns, string group, string service, ServiceRequest request, ClaimsPrincipal user, RegistryProjection registry, RegistryCommands commands, CancellationToken ct) =>
             {
                 var key = Key(ns, group, service);

@@ -78,3 +78,46 @@ public sealed class ConfigListenerApiTests
         Assert.Equal(["keys[0].md5", "keys[1].dataId", "timeoutMs"], bad.Errors!.Keys.Order());
     }
 }
+
+public sealed class ClientListeningApiTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public sealed record ClientListeningDto(string Namespace, string Group, string DataId, string ClientId, string Address, string Md5, DateTimeOffset Since);
+
+    [Fact]
+    public async Task A_client_is_found_by_id_address_or_ip_with_the_md5_it_holds_of_each_config_it_may_be_shown()
+    {
+        await using var server = await TestServer.StartAsync(cancellationToken: Ct);
+        await Users.CreateNamespaceAsync(server, "dev", Ct);
+        var a = await server.Client.PublishAsync("a.yaml", "a: 1\n");
+        var b = await (await server.Client.PutConfigAsync("b.yaml", new { content = "b: 1\n" }, ns: "dev")).ReadAsync<ConfigWire.ConfigDto>();
+        var held = server.Get<Meridian.Config.Listening.ConfigListeners>().Held.WaitAsync(l => l.ClientId == "app-7", Ct);
+        var poll = server.Client.ListenAsync(new
+        {
+            timeoutMs = 60_000,
+            clientId = "app-7",
+            keys = new object[] { new { dataId = "a.yaml", md5 = a.Md5 }, new { @namespace = "dev", dataId = "b.yaml", md5 = b.Md5 }, new { dataId = "c.yaml", md5 = "" } },
+        }, Ct);
+        var listener = await held;
+
+        var byId = await (await server.Client.GetAsync("/v1/configs/listeners?client=app-7", Ct)).ReadAsync<List<ClientListeningDto>>();
+        Assert.Equal(["a.yaml", "b.yaml", "c.yaml"], byId.Select(l => l.DataId).Order(StringComparer.Ordinal));
+        Assert.Contains(byId, l => l.DataId == "c.yaml" && l.Md5 == "");
+        Assert.Contains(byId, l => l.DataId == "a.yaml" && l.Md5 == a.Md5 && l.Namespace == "public");
+        var ip = listener.Address[..listener.Address.LastIndexOf(':')];
+        Assert.Equal(byId, await (await server.Client.GetAsync($"/v1/configs/listeners?client={listener.Address}", Ct)).ReadAsync<List<ClientListeningDto>>());
+        Assert.Equal(byId, await (await server.Client.GetAsync($"/v1/configs/listeners?client={ip}", Ct)).ReadAsync<List<ClientListeningDto>>());
+        Assert.Empty(await (await server.Client.GetAsync("/v1/configs/listeners?client=app-8", Ct)).ReadAsync<List<ClientListeningDto>>());
+
+        using var devReader = await Users.CreateAsync(server, "lena", [new { @namespace = "dev", actions = new[] { "read" } }], Ct);
+        var filtered = await (await devReader.GetAsync("/v1/configs/listeners?client=app-7", Ct)).ReadAsync<List<ClientListeningDto>>();
+        Assert.Equal([("dev", "b.yaml", b.Md5)], filtered.Select(l => (l.Namespace, l.DataId, l.Md5)));
+
+        var missing = await (await server.Client.GetAsync("/v1/configs/listeners", Ct)).ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains("client", missing.Errors!.Keys);
+        var badNs = await (await server.Client.GetAsync("/v1/configs/listeners?client=app-7&namespace=bad%20ns", Ct)).ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains("namespace", badNs.Errors!.Keys);
+        Assert.False(poll.IsCompleted);
+    }
+}
