@@ -11,6 +11,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ARTIFACTS="${BENCH_ARTIFACTS:-/tmp/art-bench}"
 OUT="${BENCH_OUT:-$ROOT/bench/results/cluster}"
 cd "$ROOT"
+# The load average before the build and the servers: above 3, other work shares the machine and the run says so.
+export BENCH_LOAD_BEFORE="${BENCH_LOAD_BEFORE:-$(cut -d' ' -f1 /proc/loadavg)}"
 
 # shellcheck source=bench/lib.sh
 source bench/lib.sh

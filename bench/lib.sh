@@ -23,11 +23,22 @@ bench_build() {
   ulimit -n 200000 2>/dev/null || ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
   echo "Building Release into $ARTIFACTS..."
-  dotnet build src/Meridian.Server/Meridian.Server.csproj -c Release --artifacts-path "$ARTIFACTS" -v quiet -nologo | grep -E "error|Warn" || true
-  dotnet build bench/Meridian.LoadTest/Meridian.LoadTest.csproj -c Release --artifacts-path "$ARTIFACTS" -v quiet -nologo | grep -E "error|Warn" || true
+  bench_dotnet_build src/Meridian.Server/Meridian.Server.csproj
+  bench_dotnet_build bench/Meridian.LoadTest/Meridian.LoadTest.csproj
   SERVER_DLL="$ARTIFACTS/bin/Meridian.Server/release/Meridian.Server.dll"
   LOADTEST_DLL="$ARTIFACTS/bin/Meridian.LoadTest/release/Meridian.LoadTest.dll"
   [[ -f "$SERVER_DLL" && -f "$LOADTEST_DLL" ]] || { echo "Build failed: $SERVER_DLL or $LOADTEST_DLL is missing" >&2; exit 1; }
+}
+
+# bench_dotnet_build PROJECT: a Release build into $ARTIFACTS; a failed build stops the script (an older build's
+# binaries would otherwise run in its place).
+bench_dotnet_build() {
+  local out
+  if ! out="$(dotnet build "$1" -c Release --artifacts-path "$ARTIFACTS" -v quiet -nologo 2>&1)"; then
+    echo "$out" | grep -E "error" | sort -u >&2
+    echo "Build of $1 failed" >&2
+    exit 1
+  fi
 }
 
 free_port() {

@@ -31,7 +31,7 @@ if ! command -v wrk >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
 fi
 bench_build
-dotnet build bench/Meridian.Ceiling/Meridian.Ceiling.csproj -c Release --artifacts-path "$ARTIFACTS" -v quiet -nologo | grep -E "error|Warn" || true
+bench_dotnet_build bench/Meridian.Ceiling/Meridian.Ceiling.csproj
 CEILING_DLL="$ARTIFACTS/bin/Meridian.Ceiling/release/Meridian.Ceiling.dll"
 [[ -f "$CEILING_DLL" ]] || { echo "Build failed: $CEILING_DLL is missing" >&2; exit 1; }
 

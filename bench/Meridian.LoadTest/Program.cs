@@ -38,15 +38,21 @@ const int ConfigBytes = 512;
 
 RunConditions? heldConditions = null;
 
-// Each row's conditions run from the end of the row before it (its warm-up included) to its own end.
-var mark = RunConditions.Mark.Take(settings.OwnPids);
+// Each row's conditions run from the end of the row before it (its warm-up included) to its own end; a row derived
+// from the one before (its memory, its tail rate) is measured in the same window and takes its conditions.
+// The scripts read it before they build and start the servers (BENCH_LOAD_BEFORE), so the build's own load does not count.
+var runLoad = double.TryParse(Environment.GetEnvironmentVariable("BENCH_LOAD_BEFORE"), NumberStyles.Float, CultureInfo.InvariantCulture, out var loadBefore)
+    ? loadBefore
+    : RunConditions.LoadAverage1();
+var mark = RunConditions.Mark.Take(runLoad, settings.OwnPids);
 
 void Add(Row row)
 {
-    row = row with { Conditions = mark.End(settings.OwnPids) };
+    var conditions = mark.End(settings.OwnPids);
+    row = row with { Conditions = conditions.Seconds < RunConditions.MinSeconds && rows.Count > 0 ? rows[^1].Conditions : conditions };
     rows.Add(row);
     Console.WriteLine(Report.ConsoleLine(row));
-    mark = RunConditions.Mark.Take(settings.OwnPids);
+    mark = RunConditions.Mark.Take(runLoad, settings.OwnPids);
 }
 
 // Resident memory is read while both servers carry the same steady load (heartbeats on the small set), so the
@@ -189,10 +195,11 @@ if (settings.Runs("fanout"))
 }
 
 HeldConnectionsResult? held = null;
-if (settings.RunsBeyondQuick("connections"))
+// Only when named (--only connections): it holds tens of thousands of connections in this process and the server.
+if (settings.Only.Contains("connections"))
 {
     // Meridian alone: what holding this many client connections costs, and one change to all of them.
-    var heldMark = RunConditions.Mark.Take(settings.OwnPids);
+    var heldMark = RunConditions.Mark.Take(runLoad, settings.OwnPids);
     // Each connection is a descriptor in the server and one in this process; both run under this limit.
     var count = Math.Min(settings.HeldConnections, ProcessStats.OpenFileLimit() - 2_000);
     if (count < settings.HeldConnections)
