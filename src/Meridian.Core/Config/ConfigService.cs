@@ -96,7 +96,6 @@ public sealed partial class ConfigService(
         ArgumentNullException.ThrowIfNull(draft);
         ArgumentNullException.ThrowIfNull(caller);
         caller.Demand(key, AccessActions.Write);
-        key = configs.Canonical(key);
         using var activity = metrics.Activities.StartActivity("meridian.publish");
         activity?.SetTag("meridian.config", key.ToString());
         var errors = new ValidationErrors();
@@ -109,6 +108,8 @@ public sealed partial class ConfigService(
         errors.ThrowIfAny();
         namespaces.RequireExisting(key.Namespace);
 
+        // Only a valid key of an existing namespace joins the projection's shared names: refused writes add nothing to it.
+        key = configs.Canonical(key);
         using (await _gates.EnterAsync(key, cancellationToken))
         {
             var current = configs.Get(key);
