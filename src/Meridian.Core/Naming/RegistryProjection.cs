@@ -41,8 +41,7 @@ public sealed class RegistryProjection(InstanceLeases leases) : IChangeProjectio
             return new InstanceList(snapshot, all, false);
         }
 
-        var threshold = snapshot.Definition.ProtectThreshold;
-        if (all.Length > 0 && threshold > 0 && (double)healthy.Length / all.Length < threshold)
+        if (ServiceSnapshot.BelowProtectThreshold(healthy.Length, all.Length, snapshot.Definition.ProtectThreshold))
         {
             var enabled = all.All(i => i.Enabled) ? all : [.. all.Where(i => i.Enabled)];
             return new InstanceList(snapshot, enabled, true);

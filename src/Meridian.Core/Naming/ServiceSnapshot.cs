@@ -48,8 +48,11 @@ public sealed class ServiceSnapshot
     /// Fewer healthy, enabled instances than the protect threshold asks for: a healthy-only list then serves every enabled
     /// instance instead, unhealthy ones too, so the few healthy ones are not overrun.
     /// </summary>
-    public bool ReachedProtectThreshold =>
-        _byId.Count > 0 && Definition.ProtectThreshold > 0 && (double)HealthyCount / _byId.Count < Definition.ProtectThreshold;
+    public bool ReachedProtectThreshold => BelowProtectThreshold(HealthyCount, _byId.Count, Definition.ProtectThreshold);
+
+    /// <summary>The protect threshold's one rule: some instances, a threshold set, and a healthy-and-enabled share under it.</summary>
+    internal static bool BelowProtectThreshold(int healthy, int total, double threshold) =>
+        total > 0 && threshold > 0 && (double)healthy / total < threshold;
 
     /// <summary>The revision of the last change to this service; grows with every change; never 0.</summary>
     public long Revision { get; }
