@@ -227,25 +227,26 @@ internal sealed class HeldConnections(Settings settings, string key)
                 },
             },
         });
-        var call = new Connection.ConnectionClient(channel).Connect(_credentials, cancellationToken: ct);
+        AsyncDuplexStreamingCall<ClientMessage, ServerMessage> call;
+        try
+        {
+            call = await MeridianTarget.OpenAsync(new Connection.ConnectionClient(channel), _credentials, clientId, ct);
+        }
+        catch
+        {
+            channel.Dispose();
+            throw;
+        }
+
         var held = new Held(channel, call);
         try
         {
-            await call.RequestStream.WriteAsync(new ClientMessage { Hello = new Hello { ClientId = clientId, ClientName = "meridian-loadtest" } }, ct);
-            while (await call.ResponseStream.MoveNext(ct))
+            await call.RequestStream.WriteAsync(new ClientMessage
             {
-                if (call.ResponseStream.Current.BodyCase == ServerMessage.BodyOneofCase.Welcome)
-                {
-                    await call.RequestStream.WriteAsync(new ClientMessage
-                    {
-                        RequestId = 1,
-                        SubscribeService = new SubscribeService { Service = new ServiceRef { Namespace = "public", Group = "DEFAULT_GROUP", Service = service } },
-                    }, ct);
-                    return held;
-                }
-            }
-
-            throw new InvalidOperationException("The connection closed before Welcome.");
+                RequestId = 1,
+                SubscribeService = new SubscribeService { Service = new ServiceRef { Namespace = "public", Group = "DEFAULT_GROUP", Service = service } },
+            }, ct);
+            return held;
         }
         catch
         {

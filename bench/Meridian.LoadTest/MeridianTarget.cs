@@ -211,9 +211,14 @@ internal sealed class MeridianTarget : IDisposable
         MaxReceiveMessageSize = 64 * 1024 * 1024,
     });
 
-    private async Task<AsyncDuplexStreamingCall<ClientMessage, ServerMessage>> OpenAsync(Connection.ConnectionClient client, string clientId, CancellationToken ct)
+    private Task<AsyncDuplexStreamingCall<ClientMessage, ServerMessage>> OpenAsync(Connection.ConnectionClient client, string clientId, CancellationToken ct) =>
+        OpenAsync(client, _credentials, clientId, ct);
+
+    /// <summary>Opens a client connection as the .NET client does: Hello with the access key, then waits for Welcome.</summary>
+    internal static async Task<AsyncDuplexStreamingCall<ClientMessage, ServerMessage>> OpenAsync(Connection.ConnectionClient client, Metadata credentials,
+        string clientId, CancellationToken ct)
     {
-        var call = client.Connect(_credentials, cancellationToken: ct);
+        var call = client.Connect(credentials, cancellationToken: ct);
         await call.RequestStream.WriteAsync(new ClientMessage { Hello = new Hello { ClientId = clientId, ClientName = "meridian-loadtest" } }, ct);
         while (await call.ResponseStream.MoveNext(ct))
         {
